@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate test-python test-postgres bench-room clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	@echo ""
+	@echo "  The studio is at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket_max_message_size 1048576 studio.asgi:application
+
+# Every test: the Python suite on the embedded default (SQLite), then the
+# production-path tests against real PostgreSQL and Redis when they answer.
+test: install
+	$(PY) -m pytest -q -m "not production_path"
+	$(MAKE) --no-print-directory test-postgres
+
+test-postgres: install
+	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q -m production_path; \
+	else echo "PostgreSQL at $(PG_URL) is not answering: start it (see .ci/run)"; exit 1; fi
+
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+bench-room: migrate
+	$(PY) -m bench.room
+
+clean:
+	rm -rf $(VENV) var

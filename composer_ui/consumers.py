@@ -1,0 +1,152 @@
+"""The room: one WebSocket per person per open piece (protocol in docs/protocol.md).
+
+Thin by design: parse, authorize, call one service or selector, reply. The
+ack goes out only after the service has committed; the room's `event` after
+that. No message, however bad, closes the room for others or changes state.
+"""
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async as db
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from . import broadcast, protocol, selectors, services
+from .errors import StudioError
+from .ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
+TOUCH_EVERY_SECONDS = 30
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.piece_id = self.scope["url_route"]["kwargs"]["piece_id"]
+        self.user = self.scope.get("user")
+        try:
+            self.member = await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
+        except StudioError:
+            await self.close()  # before accept: the handshake is refused (HTTP 403), nothing is sent
+            return
+        limits = settings.STUDIO_LIMITS
+        self.op_bucket = TokenBucket(limits["ops_per_second"], 2 * limits["ops_per_second"])
+        self.presence_bucket = TokenBucket(limits["presence_per_second"], limits["presence_per_second"])
+        self.touched = time.monotonic()
+        await self.channel_layer.group_add(broadcast.room_group(self.piece_id), self.channel_name)
+        await self.accept()
+        await db(services.room_join)(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
+        await self.send_welcome()
+        await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member)},
+                                exclude=self.channel_name)
+
+    async def disconnect(self, code):
+        if not hasattr(self, "member"):
+            return
+        await self.channel_layer.group_discard(broadcast.room_group(self.piece_id), self.channel_name)
+        await db(services.room_leave)(channel_name=self.channel_name)
+        still_here = self.user.pk in await db(selectors.present_user_ids)(piece_id=self.piece_id)
+        if not still_here:  # the same person may have the piece open in another tab
+            await broadcast.to_room(self.piece_id, {"type": "leave", "user": {"id": self.user.pk}})
+
+    async def receive(self, text_data=None, bytes_data=None):
+        message = {}
+        try:
+            message = protocol.parse_frame(text_data, max_bytes=settings.STUDIO_LIMITS["message_bytes"])
+            await getattr(self, "on_" + message["type"])(message)
+            await self.touch()
+        except StudioError as error:
+            await self.send_error(error, protocol.client_op_id_of(message))
+        except Exception:  # never let one message kill the connection or the room
+            log.exception("room %s: message failed", self.piece_id)
+            await self.send_error(StudioError("unavailable", "the server failed on this message; nothing was "
+                                                             "applied"), protocol.client_op_id_of(message))
+
+    # -- client messages ----------------------------------------------------------
+
+    async def on_op(self, message):
+        self.limit(self.op_bucket)
+        client_op_id, ops = protocol.parse_op(message)
+        applied = await db(services.ops_apply)(piece_id=self.piece_id, user=self.user, ops=ops,
+                                                client_op_id=client_op_id)
+        # Committed: now, and only now, acknowledge and tell the room.
+        await self.send_json({"type": "ack", "client_op_id": client_op_id, "seq": applied.seq,
+                              **({"duplicate": True} if applied.duplicate else {})})
+        if not applied.duplicate:
+            await broadcast.to_room(self.piece_id, applied.message)
+
+    async def on_sync(self, message):
+        self.limit(self.op_bucket)
+        head_seq, since, events = await db(self._missed_events)(message)
+        if events is None:
+            await self.send_welcome()
+        else:
+            await self.send_json({"type": "events", "since": since, "seq": head_seq, "events": events})
+
+    async def on_presence(self, message):
+        self.limit(self.presence_bucket)
+        cleaned = protocol.parse_presence(message)
+        await broadcast.to_room(self.piece_id, {"type": "presence", "user": self.user.pk, **cleaned},
+                                exclude=self.channel_name)
+
+    async def on_ping(self, message):
+        await self.send_json({"type": "pong"})
+
+    # -- group messages -----------------------------------------------------------
+
+    async def room_message(self, event):
+        if event.get("exclude") != self.channel_name:
+            await self.send(text_data=event["text"])
+
+    async def members_changed(self, event):
+        if event.get("user_id") in (None, self.user.pk):
+            try:
+                self.member = await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
+            except StudioError:
+                await self.send_error(StudioError("forbidden", "you are no longer a member of this piece"))
+                await self.close(code=4403)
+                return
+        members = await db(selectors.members_list)(piece_id=self.piece_id)
+        await self.send_json({"type": "members", "members": members, "you": selectors.member_as_dict(self.member)})
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _missed_events(self, message):
+        head_seq, _ = selectors.piece_state(piece_id=self.piece_id)
+        since = protocol.parse_sync(message, head_seq=head_seq)
+        most = settings.STUDIO_LIMITS["sync_events_max"]
+        if head_seq - since > most:
+            return head_seq, since, None  # a fresh welcome is cheaper than the tail
+        return head_seq, since, selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
+
+    def _welcome(self):
+        seq, state = selectors.piece_state(piece_id=self.piece_id)
+        return {"type": "welcome", "protocol": protocol.PROTOCOL_VERSION, "piece_id": self.piece_id,
+                "seq": seq, "state": state, "you": selectors.member_as_dict(self.member),
+                "members": selectors.members_list(piece_id=self.piece_id),
+                "present": selectors.present_user_ids(piece_id=self.piece_id),
+                "limits": settings.STUDIO_LIMITS}
+
+    async def send_welcome(self):
+        await self.send_json(await db(self._welcome)())
+
+    async def touch(self):
+        if time.monotonic() - self.touched > TOUCH_EVERY_SECONDS:
+            self.touched = time.monotonic()
+            await db(services.room_touch)(channel_name=self.channel_name)
+
+    def limit(self, bucket):
+        wait = bucket.take()
+        if wait:
+            raise StudioError("rate_limited", "too many messages; slow down", retry_after=round(wait, 3))
+
+    async def send_json(self, message):
+        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+
+    async def send_error(self, error: StudioError, client_op_id=None):
+        payload = {"type": "error", **error.as_dict()}
+        if client_op_id:
+            payload["client_op_id"] = client_op_id
+        if getattr(error, "index", None) is not None:
+            payload["op_index"] = error.index
+        await self.send_json(payload)

@@ -1,0 +1,118 @@
+"""Pieces, their members and invites, and the append-only event log.
+
+The event log is the single source of truth for a piece's music: the piece
+row only holds the head ``seq`` (the sequencer) and who owns it. Snapshots
+are caches of the fold, written every N events so joining stays fast.
+"""
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from .permissions import EDITOR, OWNER, ROLES, VIEWER
+
+ROLE_CHOICES = [(role, role) for role in ROLES]
+PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
+           "#469990", "#800000", "#808000", "#000075", "#bfef45", "#fabed4", "#dcbeff", "#ffd8b1"]
+
+
+class Piece(models.Model):
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_pieces")
+    head_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Membership(models.Model):
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=ROLE_CHOICES, default=EDITOR)
+    colour = models.CharField(max_length=7)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["piece", "user"], name="one_membership_per_user")]
+
+    def __str__(self):
+        return f"{self.user} is {self.role} of {self.piece}"
+
+
+def _new_token():
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="invites")
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    role = models.CharField(max_length=10, choices=[(EDITOR, EDITOR), (VIEWER, VIEWER)], default=EDITOR)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class Event(models.Model):
+    """One committed message of ops. Never updated or deleted (see ``save``)."""
+
+    USER, MODEL, SYSTEM = "user", "model", "system"
+
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    actor_kind = models.CharField(max_length=10, choices=[(USER, USER), (MODEL, MODEL), (SYSTEM, SYSTEM)])
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=120, blank=True)  # e.g. a model's name@version
+    kind = models.CharField(max_length=40, default="edit")  # edit, create, import, accept, undo...
+    ops = models.JSONField()
+    client_op_id = models.CharField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["piece", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["piece", "seq"], name="contiguous_seq_per_piece"),
+            models.UniqueConstraint(fields=["piece", "client_op_id"], name="idempotent_client_op"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("the event log is append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def actor(self) -> dict:
+        if self.actor_kind == self.USER:
+            return {"kind": self.USER, "id": self.actor_user_id}
+        return {"kind": self.actor_kind, "name": self.actor_label}
+
+
+class Snapshot(models.Model):
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="snapshots")
+    seq = models.PositiveBigIntegerField()
+    state = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["piece", "seq"], name="one_snapshot_per_seq")]
+
+
+class RoomConnection(models.Model):
+    """Who is in a room right now, across every server process (not the music)."""
+
+    channel_name = models.CharField(max_length=200, primary_key=True)
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="connections")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen = models.DateTimeField()
+
+
+__all__ = ["Piece", "Membership", "Invite", "Event", "Snapshot", "RoomConnection", "OWNER", "EDITOR", "VIEWER",
+           "PALETTE"]

@@ -1,0 +1,151 @@
+"""The shape of every op a client may send, checked before anything is applied.
+
+Pure Python, no Django. Each op is a dict with an ``op`` name and a fixed set
+of fields; unknown fields are refused (so nobody can forge provenance), ints
+must be real ints (not floats, bools, NaN or strings) and within bounds.
+"""
+import re
+
+from .errors import StudioError
+
+MAX_TICK = 10_000_000
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+KEY_PATTERN = re.compile(r"^[A-G](#|b)? (major|minor)$")
+DENOMINATORS = (1, 2, 4, 8, 16, 32)
+
+
+class OpError(StudioError):
+    """An op that cannot apply. ``index`` says which op of the message failed."""
+
+    def __init__(self, code: str, message: str, index: int | None = None):
+        super().__init__(code, message)
+        self.index = index
+
+
+def _int(lo, hi):
+    def check(value, name):
+        if type(value) is not int or not lo <= value <= hi:
+            raise OpError("invalid", f"{name} must be an integer from {lo} to {hi}")
+    return check
+
+
+def _text(max_len):
+    def check(value, name):
+        if not isinstance(value, str) or not 1 <= len(value.strip()) <= max_len:
+            raise OpError("invalid", f"{name} must be text of 1 to {max_len} characters")
+    return check
+
+
+def _identifier(value, name):
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise OpError("invalid", f"{name} must be 1-64 letters, digits or _ . : -")
+
+
+def _bool(value, name):
+    if type(value) is not bool:
+        raise OpError("invalid", f"{name} must be true or false")
+
+
+def _owner(value, name):
+    if value is not None and (type(value) is not int or value < 1):
+        raise OpError("invalid", f"{name} must be a user id or null")
+
+
+def _pitch_range(value, name):
+    if (not isinstance(value, list) or len(value) != 2 or any(type(v) is not int for v in value)
+            or not 0 <= value[0] <= value[1] <= 127):
+        raise OpError("invalid", f"{name} must be [low, high] with 0 <= low <= high <= 127")
+
+
+def _time_signature(value, name):
+    if (not isinstance(value, list) or len(value) != 2 or any(type(v) is not int for v in value)
+            or not 1 <= value[0] <= 32 or value[1] not in DENOMINATORS):
+        raise OpError("invalid", f"{name} must be [beats, unit] with beats 1-32 and unit in {DENOMINATORS}")
+
+
+def _key(value, name):
+    if not isinstance(value, str) or not KEY_PATTERN.match(value):
+        raise OpError("invalid", f"{name} must look like 'C major', 'F# minor' or 'Bb major'")
+
+
+def _provenance(value, name):
+    if not isinstance(value, dict):
+        raise OpError("invalid", f"{name} must be an object")
+
+
+TICK = _int(0, MAX_TICK)
+DURATION = _int(1, MAX_TICK)
+PITCH = _int(0, 127)
+VELOCITY = _int(1, 127)
+BAR_INDEX = _int(0, 10_000)
+BAR_COUNT = _int(1, 1_000)
+
+# op name -> (required fields, optional fields), each field -> checker
+SCHEMA = {
+    "note.add": ({"track": _identifier, "start": TICK, "duration": DURATION, "pitch": PITCH},
+                 {"id": _identifier, "velocity": VELOCITY, "provenance": _provenance}),
+    "note.update": ({"id": _identifier},
+                    {"start": TICK, "duration": DURATION, "pitch": PITCH, "velocity": VELOCITY, "track": _identifier}),
+    "note.delete": ({"id": _identifier}, {}),
+    "track.add": ({"name": _text(80)},
+                  {"id": _identifier, "program": _int(0, 127), "pitch_range": _pitch_range, "owner": _owner, "channel": _int(0, 15)}),
+    "track.update": ({"id": _identifier},
+                     {"name": _text(80), "program": _int(0, 127), "pitch_range": _pitch_range, "owner": _owner,
+                      "channel": _int(0, 15)}),
+    "track.delete": ({"id": _identifier}, {}),
+    "piece.update": ({}, {"title": _text(200), "tempo": _int(20, 400), "time_signature": _time_signature,
+                          "key": _key, "bars": _int(1, 1_000), "own_tracks_only": _bool}),
+    "bars.insert": ({"at": BAR_INDEX}, {"count": BAR_COUNT}),
+    "bars.delete": ({"at": BAR_INDEX}, {"count": BAR_COUNT}),
+}
+# Fields only the server may write (accepted AI proposals, imports).
+TRUSTED_ONLY = {"provenance"}
+# Ops whose id the server fills in when a client leaves it out.
+ID_FILLED = {"note.add", "track.add"}
+
+
+def validate_ops(ops, *, trusted: bool = False, max_ops: int | None = None) -> None:
+    """Raise OpError unless ``ops`` is a non-empty list of well-formed ops."""
+    if not isinstance(ops, list) or not ops:
+        raise OpError("invalid", "ops must be a non-empty list")
+    if max_ops is not None and len(ops) > max_ops:
+        raise OpError("too_large", f"at most {max_ops} ops per message")
+    for index, op in enumerate(ops):
+        try:
+            validate_op(op, trusted=trusted)
+        except OpError as error:
+            error.index = index
+            error.message = f"op {index}: {error.message}"
+            raise
+
+
+def validate_op(op, *, trusted: bool = False) -> None:
+    if not isinstance(op, dict) or not isinstance(op.get("op"), str):
+        raise OpError("invalid", "each op must be an object with an 'op' name")
+    if op["op"] not in SCHEMA:
+        raise OpError("invalid", f"unknown op {op['op'][:40]!r}; known: {', '.join(SCHEMA)}")
+    required, optional = SCHEMA[op["op"]]
+    fields = set(op) - {"op"}
+    unknown = fields - set(required) - set(optional)
+    if not trusted:
+        unknown |= fields & TRUSTED_ONLY
+    if unknown:
+        raise OpError("invalid", f"{op['op']} does not take {', '.join(sorted(map(str, unknown)))[:200]}")
+    missing = set(required) - fields
+    if missing:
+        raise OpError("invalid", f"{op['op']} needs {', '.join(sorted(missing))}")
+    if op["op"] == "piece.update" and not fields:
+        raise OpError("invalid", "piece.update needs at least one field")
+    for name, value in op.items():
+        if name != "op":
+            (required.get(name) or optional[name])(value, name)
+
+
+def with_ids(ops: list, seq: int) -> list:
+    """Fill in missing ids deterministically, so the stored op says exactly what happened."""
+    filled = []
+    for index, op in enumerate(ops):
+        if op["op"] in ID_FILLED and "id" not in op:
+            op = {**op, "id": f"{'n' if op['op'] == 'note.add' else 't'}{seq}-{index}"}
+        filled.append(op)
+    return filled

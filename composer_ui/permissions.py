@@ -1,0 +1,33 @@
+"""Who may send which ops: a pure check over the state before the ops apply."""
+
+OWNER, EDITOR, VIEWER = "owner", "editor", "viewer"
+ROLES = (OWNER, EDITOR, VIEWER)
+EDIT_ROLES = (OWNER, EDITOR)
+
+
+def ops_refusal(state: dict, ops: list, *, user_id: int, role: str) -> str | None:
+    """Return why ``user_id`` may not apply ``ops``, or None when they may."""
+    if role not in EDIT_ROLES:
+        return "viewers can watch and play, but not edit"
+    if role == OWNER:
+        return None
+    if any(op.get("op") == "piece.update" and "own_tracks_only" in op for op in ops):
+        return "only the owner can change 'own tracks only'"
+    if not state["piece"].get("own_tracks_only"):
+        return None
+    owners = {t["id"]: t.get("owner") for t in state["tracks"]}
+    added = {}
+    for op in ops:
+        kind = op.get("op", "")
+        if not kind.startswith("note."):
+            return "with 'own tracks only' on, only the owner changes tracks, bars and piece settings"
+        if kind == "note.add":
+            tracks = [op.get("track")]
+            added[op.get("id")] = op.get("track")
+        else:
+            note = state["notes"].get(op.get("id"))
+            current = note["track"] if note else added.get(op.get("id"))
+            tracks = [current, op.get("track", current)]
+        if any(track is not None and owners.get(track) != user_id for track in tracks):
+            return "with 'own tracks only' on, you may edit only the tracks assigned to you"
+    return None

@@ -1,0 +1,93 @@
+"""Parsing client frames of the room protocol (docs/protocol.md). Pure Python.
+
+Each function returns the cleaned message or raises StudioError with the
+code the client is told; nothing here touches the database.
+"""
+import json
+
+from .errors import StudioError
+from .op_schema import ID_PATTERN
+
+PROTOCOL_VERSION = 1
+CLIENT_TYPES = ("op", "sync", "presence", "ping")
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads_strict(text):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
+def parse_frame(text, *, max_bytes: int) -> dict:
+    if text is None:
+        raise StudioError("invalid", "binary frames are not accepted; send JSON text")
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise StudioError("too_large", f"a message is at most {max_bytes} bytes")
+    try:
+        message = loads_strict(text)
+    except (ValueError, RecursionError):
+        raise StudioError("bad_json", "the frame is not valid JSON") from None
+    if not isinstance(message, dict):
+        raise StudioError("bad_json", "a message is a JSON object with a 'type'")
+    if message.get("type") not in CLIENT_TYPES:
+        kind = message.get("type")
+        shown = kind[:40] if isinstance(kind, str) else type(kind).__name__
+        raise StudioError("unknown_type", f"unknown message type {shown!r}; known: {', '.join(CLIENT_TYPES)}")
+    return message
+
+
+def client_op_id_of(message: dict) -> str | None:
+    """The client_op_id to echo in an error, when it is a sane string."""
+    value = message.get("client_op_id")
+    return value if isinstance(value, str) and ID_PATTERN.match(value) else None
+
+
+def parse_op(message: dict) -> tuple[str, list]:
+    client_op_id = message.get("client_op_id")
+    if not isinstance(client_op_id, str) or not ID_PATTERN.match(client_op_id):
+        raise StudioError("invalid", "op needs a client_op_id of 1-64 letters, digits or _ . : -")
+    extra = set(message) - {"type", "client_op_id", "ops", "base_seq"}
+    if extra:
+        raise StudioError("invalid", f"op does not take {', '.join(sorted(extra))[:200]}")
+    return client_op_id, message.get("ops")
+
+
+def parse_sync(message: dict, *, head_seq: int) -> int:
+    since = message.get("since")
+    if type(since) is not int or not 0 <= since <= head_seq:
+        raise StudioError("invalid", f"sync needs since: an integer from 0 to the current seq ({head_seq})")
+    return since
+
+
+def _cursor(value):
+    return (isinstance(value, dict) and set(value) <= {"tick", "pitch"}
+            and all(type(v) is int and 0 <= v <= 10_000_000 for v in value.values()))
+
+
+def _selection(value):
+    return (isinstance(value, list) and len(value) <= 2_000
+            and all(isinstance(v, str) and ID_PATTERN.match(v) for v in value))
+
+
+def _playhead(value):
+    return type(value) is int and 0 <= value <= 10_000_000
+
+
+PRESENCE_FIELDS = {"cursor": _cursor, "selection": _selection, "playhead": _playhead}
+
+
+def parse_presence(message: dict) -> dict:
+    cleaned = {}
+    for name, value in message.items():
+        if name == "type":
+            continue
+        check = PRESENCE_FIELDS.get(name)
+        if check is None:
+            raise StudioError("invalid", f"presence takes only {', '.join(PRESENCE_FIELDS)}")
+        if value is not None and not check(value):
+            raise StudioError("invalid", f"presence {name} is malformed")
+        cleaned[name] = value
+    return cleaned

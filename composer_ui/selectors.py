@@ -1,0 +1,113 @@
+"""Reads: pieces, members, events and the folded state of a piece."""
+from collections import OrderedDict
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .errors import StudioError
+from .models import Event, Membership, Piece, RoomConnection, Snapshot
+from .state import empty_state, replay
+
+# Folded states by piece, newest used last. States are never mutated, so they
+# can be shared; a stale entry is caught up by folding only the missing events.
+_STATES: "OrderedDict[int, tuple[int, dict]]" = OrderedDict()
+_STATES_MAX = 256
+
+
+def membership_get(*, piece_id: int, user) -> Membership:
+    """The user's membership, or not_found: non-members learn nothing, not even that the piece exists."""
+    if not getattr(user, "is_authenticated", False):
+        raise StudioError("not_found", "no such piece")
+    membership = (Membership.objects.select_related("piece", "user")
+                  .filter(piece_id=piece_id, user=user).first())
+    if membership is None:
+        raise StudioError("not_found", "no such piece")
+    return membership
+
+
+def memberships_for_user(*, user):
+    return (Membership.objects.filter(user=user).select_related("piece", "piece__owner")
+            .order_by("-piece__updated_at"))
+
+
+def user_display_name(user) -> str:
+    return user.first_name or user.username
+
+
+def member_as_dict(membership: Membership) -> dict:
+    return {"id": membership.user_id, "name": user_display_name(membership.user),
+            "role": membership.role, "colour": membership.colour}
+
+
+def members_list(*, piece_id: int) -> list[dict]:
+    return [member_as_dict(m) for m in
+            Membership.objects.filter(piece_id=piece_id).select_related("user").order_by("joined_at", "id")]
+
+
+def present_user_ids(*, piece_id: int) -> list[int]:
+    since = timezone.now() - timedelta(seconds=settings.STUDIO_PRESENCE_TTL_SECONDS)
+    return sorted(set(RoomConnection.objects.filter(piece_id=piece_id, last_seen__gte=since)
+                      .values_list("user_id", flat=True)))
+
+
+def event_as_message(event: Event) -> dict:
+    return {"type": "event", "seq": event.seq, "actor": event.actor, "kind": event.kind,
+            "ops": event.ops, "client_op_id": event.client_op_id,
+            "at": event.created_at.isoformat() if event.created_at else None}
+
+
+def events_since(*, piece_id: int, since: int, limit: int = 1000) -> list[dict]:
+    events = Event.objects.filter(piece_id=piece_id, seq__gt=since).order_by("seq")[:limit]
+    return [event_as_message(e) for e in events]
+
+
+def state_at(*, piece_id: int, seq: int) -> dict:
+    """The piece exactly as it was after event ``seq``: nearest snapshot, then the fold."""
+    snapshot = Snapshot.objects.filter(piece_id=piece_id, seq__lte=seq).order_by("-seq").first()
+    base_seq, base = (snapshot.seq, snapshot.state) if snapshot else (0, empty_state())
+    return _fold(piece_id, base, base_seq, seq)
+
+
+def head_state(*, piece_id: int, head_seq: int) -> dict:
+    """The state at ``head_seq``, from the in-process cache when it is current."""
+    cached = _STATES.get(piece_id)
+    if cached and cached[0] == head_seq:
+        _STATES.move_to_end(piece_id)
+        return cached[1]
+    if cached and cached[0] < head_seq and head_seq - cached[0] <= settings.STUDIO_SNAPSHOT_EVERY:
+        state = _fold(piece_id, cached[1], cached[0], head_seq)
+    else:
+        state = state_at(piece_id=piece_id, seq=head_seq)
+    remember_state(piece_id, head_seq, state)
+    return state
+
+
+def piece_state(*, piece_id: int) -> tuple[int, dict]:
+    head_seq = Piece.objects.values_list("head_seq", flat=True).get(pk=piece_id)
+    return head_seq, head_state(piece_id=piece_id, head_seq=head_seq)
+
+
+def remember_state(piece_id: int, seq: int, state: dict) -> None:
+    _STATES[piece_id] = (seq, state)
+    _STATES.move_to_end(piece_id)
+    while len(_STATES) > _STATES_MAX:
+        _STATES.popitem(last=False)
+
+
+def forget_states() -> None:
+    _STATES.clear()
+
+
+def _fold(piece_id: int, base: dict, base_seq: int, seq: int) -> dict:
+    events = (Event.objects.filter(piece_id=piece_id, seq__gt=base_seq, seq__lte=seq)
+              .order_by("seq").only("ops", "actor_kind", "actor_user_id", "actor_label"))
+    return replay(((e.ops, e.actor) for e in events.iterator()), base)
+
+
+def invites_list(*, piece_id: int, user):
+    """The piece's invites; only its owner may see the links."""
+    membership = membership_get(piece_id=piece_id, user=user)
+    if membership.role != "owner":
+        raise StudioError("forbidden", "only the piece's owner sees its invite links")
+    return list(membership.piece.invites.order_by("-created_at"))

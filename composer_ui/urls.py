@@ -1,0 +1,25 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("pieces/new/", views.piece_new, name="piece_new"),
+    path("pieces/<int:piece_id>/", views.piece, name="piece"),
+    path("pieces/<int:piece_id>/invites/", views.invite_new, name="invite_new"),
+    path("pieces/<int:piece_id>/invites/<str:token>/revoke/", views.invite_revoke, name="invite_revoke"),
+    # JSON API (docs/api.md)
+    path("api/pieces/", api.pieces, name="api_pieces"),
+    path("api/pieces/<int:piece_id>/", api.piece_detail, name="api_piece"),
+    path("api/pieces/<int:piece_id>/events/", api.piece_events, name="api_piece_events"),
+    path("api/pieces/<int:piece_id>/ops/", api.piece_ops, name="api_piece_ops"),
+    path("api/pieces/<int:piece_id>/members/", api.members, name="api_members"),
+    path("api/pieces/<int:piece_id>/members/<int:user_id>/", api.member_detail, name="api_member"),
+    path("api/pieces/<int:piece_id>/invites/", api.invites, name="api_invites"),
+    path("api/pieces/<int:piece_id>/invites/<str:token>/", api.invite_detail, name="api_invite"),
+]
