@@ -1,11 +1,20 @@
 import pytest
 
 
+def reset_channel_layers():
+    """A channel layer binds to the event loop that first used it; each test runs its own loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
 @pytest.fixture(autouse=True)
-def _fresh_state_cache():
-    """The in-process state cache must not leak folded states between tests."""
+def _fresh_process_state():
+    """Neither folded states nor channel layers may leak between tests."""
     from composer_ui import selectors
 
     selectors.forget_states()
+    reset_channel_layers()
     yield
     selectors.forget_states()
+    reset_channel_layers()

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from composer_ui.models import Event
 from composer_ui.state import apply_ops, replay
 
+from ..conftest import reset_channel_layers
 from .factories import first_track_id, make_piece, make_user, room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,6 +96,7 @@ def build_ops(specs, track):
 
 
 async def simulate(script):
+    reset_channel_layers()  # each example runs in a fresh event loop
     def setup():
         users = [make_user() for _ in range(CLIENTS - 1)]
         piece = make_piece(editors=users)
