@@ -37,17 +37,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         await db(services.room_join)(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
         await self.send_welcome()
-        await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member)},
-                                exclude=self.channel_name)
+        present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
+        await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member),
+                                                "present": present}, exclude=self.channel_name)
 
     async def disconnect(self, code):
         if not hasattr(self, "member"):
             return
         await self.channel_layer.group_discard(broadcast.room_group(self.piece_id), self.channel_name)
         await db(services.room_leave)(channel_name=self.channel_name)
-        still_here = self.user.pk in await db(selectors.present_user_ids)(piece_id=self.piece_id)
-        if not still_here:  # the same person may have the piece open in another tab
-            await broadcast.to_room(self.piece_id, {"type": "leave", "user": {"id": self.user.pk}})
+        present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
+        if self.user.pk not in present:  # the same person may have the piece open in another tab
+            await broadcast.to_room(self.piece_id, {"type": "leave", "user": {"id": self.user.pk}, "present": present})
 
     async def receive(self, text_data=None, bytes_data=None):
         message = {}

@@ -118,6 +118,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STUDIO_SERVE_STATIC = env.bool("STUDIO_SERVE_STATIC", True)
 
 # SECURITY (production values switch on with DEBUG off)
 # ------------------------------------------------------------------------------

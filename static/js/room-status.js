@@ -5,6 +5,7 @@ const pieceId = script.dataset.piece;
 const seqEl = document.getElementById("seq");
 const connEl = document.getElementById("connection");
 let present = new Set();
+let me = null;
 
 function showPresence() {
   for (const li of document.querySelectorAll("#members li")) {
@@ -18,10 +19,10 @@ function connect(delay = 500) {
   socket.onopen = () => { connEl.textContent = "online"; connEl.className = "online"; delay = 500; };
   socket.onmessage = (frame) => {
     const message = JSON.parse(frame.data);
-    if (message.type === "welcome") { present = new Set(message.present); seqEl.textContent = message.seq; }
+    if (message.type === "welcome") { me = message.you.id; seqEl.textContent = message.seq; }
     if (message.type === "event") seqEl.textContent = message.seq;
-    if (message.type === "join") present.add(message.user.id);
-    if (message.type === "leave") present.delete(message.user.id);
+    // join, leave and welcome carry the whole list, so a missed one heals at the next.
+    if (message.present) present = new Set([...message.present, me]);
     showPresence();
   };
   socket.onclose = () => {

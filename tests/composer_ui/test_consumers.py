@@ -46,8 +46,10 @@ async def test_welcome_has_state_seq_you_and_presence():
         async with room(editor, piece.pk) as ws2:
             joined = await receive_until(ws, "join")
             assert joined["user"]["id"] == editor.pk and ws2.welcome["you"]["role"] == "editor"
+            assert joined["present"] == sorted([piece.owner.pk, editor.pk])
+            assert sorted(ws2.welcome["present"]) == sorted([piece.owner.pk, editor.pk])
         left = await receive_until(ws, "leave")
-        assert left["user"]["id"] == editor.pk
+        assert left["user"]["id"] == editor.pk and left["present"] == [piece.owner.pk]
 
 
 async def test_op_is_acked_after_commit_and_broadcast_to_everyone():
