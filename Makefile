@@ -18,10 +18,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 run: migrate
-	@echo ""
-	@echo "  The studio is at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	@echo ""
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket_max_message_size 1048576 studio.asgi:application
+	$(PY) -m studio.serve --host $(HOST) --port $(PORT)
 
 # Every test: the Python suite on the embedded default (SQLite), then the
 # production-path tests against real PostgreSQL and Redis when they answer.

@@ -202,10 +202,8 @@ def run(args, tmp: Path) -> list[dict]:
     print("setting up: migrate, users, piece, sessions ...", flush=True)
     piece_id, track, cookies = prepare_studio(args.clients)
     results = []
-    daphne = Path(sys.executable).parent / "daphne"
     port = free_port()
-    launcher = [str(daphne)] if daphne.exists() else [sys.executable, "-m", "daphne"]
-    argv = launcher + ["-b", "127.0.0.1", "-p", str(port), "studio.asgi:application"]
+    argv = [sys.executable, "-m", "studio.serve", "--port", str(port)]
     with Server(argv, port=port, env=env, log_path=tmp / "daphne.log", cwd=ROOT) as server:
         print(f"measuring {STUDIO_LABEL} on port {port} ...", flush=True)
         target = Target(STUDIO_LABEL, f"ws://127.0.0.1:{port}/ws/pieces/{piece_id}/", f"http://127.0.0.1:{port}",
