@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("pieces/new/", views.piece_new, name="piece_new"),
     path("pieces/<int:piece_id>/", views.piece, name="piece"),
+    path("pieces/<int:piece_id>/settings/", views.piece_settings, name="piece_settings"),
     path("pieces/<int:piece_id>/invites/", views.invite_new, name="invite_new"),
     path("pieces/<int:piece_id>/invites/<str:token>/revoke/", views.invite_revoke, name="invite_revoke"),
     # JSON API (docs/api.md)

@@ -92,6 +92,26 @@ def invite_revoke(request, piece_id, token):
     return redirect("piece", piece_id=piece_id)
 
 
+@login_required
+@require_POST
+def piece_settings(request, piece_id):
+    """The owner's classroom settings from the plain page: who owns which track, 'own tracks only'."""
+    _membership_or_404(request, piece_id)
+    ops = [{"op": "piece.update", "own_tracks_only": request.POST.get("own_tracks_only") == "on"}]
+    _, state = selectors.piece_state(piece_id=piece_id)
+    for track in state["tracks"]:
+        owner = request.POST.get(f"owner-{track['id']}", "")
+        owner = int(owner) if owner.isdigit() else None
+        if owner != track.get("owner"):
+            ops.append({"op": "track.update", "id": track["id"], "owner": owner})
+    try:
+        applied = services.ops_apply(piece_id=piece_id, user=request.user, ops=ops, client_op_id=None)
+        broadcast.to_room_from_sync(piece_id, applied.message)
+    except StudioError as error:
+        messages.error(request, error.message)
+    return redirect("piece", piece_id=piece_id)
+
+
 @require_http_methods(["GET", "POST"])
 def join(request, token):
     invite = Invite.objects.filter(token=token, revoked_at__isnull=True).select_related("piece").first()

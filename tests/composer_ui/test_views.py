@@ -54,3 +54,20 @@ def test_owner_revokes_an_invite_from_the_page():
     token = piece.invites.get().token
     owner.post(f"/pieces/{piece.pk}/invites/{token}/revoke/")
     assert Client().get(f"/join/{token}/").status_code == 404
+
+
+def test_owner_assigns_tracks_and_turns_on_own_tracks_only():
+    from composer_ui import selectors
+
+    student = make_user()
+    piece = make_piece(editors=[student])
+    track = selectors.piece_state(piece_id=piece.pk)[1]["tracks"][0]["id"]
+    owner = Client()
+    owner.force_login(piece.owner)
+    owner.post(f"/pieces/{piece.pk}/settings/", {f"owner-{track}": str(student.pk), "own_tracks_only": "on"})
+    state = selectors.piece_state(piece_id=piece.pk)[1]
+    assert state["piece"]["own_tracks_only"] is True and state["tracks"][0]["owner"] == student.pk
+    as_student = Client()
+    as_student.force_login(student)
+    as_student.post(f"/pieces/{piece.pk}/settings/", {"own_tracks_only": ""})
+    assert selectors.piece_state(piece_id=piece.pk)[1]["piece"]["own_tracks_only"] is True
