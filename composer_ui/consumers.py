@@ -13,6 +13,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import broadcast, protocol, selectors, services
+from .hub import hub
 from .errors import StudioError
 from .ratelimit import TokenBucket
 
@@ -33,10 +34,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.op_bucket = TokenBucket(limits["ops_per_second"], 2 * limits["ops_per_second"])
         self.presence_bucket = TokenBucket(limits["presence_per_second"], limits["presence_per_second"])
         self.touched = time.monotonic()
-        await self.channel_layer.group_add(broadcast.room_group(self.piece_id), self.channel_name)
+        # Join the room's fan-out before reading the state, so no event committed meanwhile is
+        # missed; hold what arrives until the welcome is out (the client skips seq it already has).
+        self.held = []
+        await hub().join(self.piece_id, self)
         await self.accept()
         await db(services.room_join)(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
         await self.send_welcome()
+        held, self.held = self.held, None
+        for text in held:
+            await self.send(text_data=text)
         present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
         await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member),
                                                 "present": present}, exclude=self.channel_name)
@@ -44,7 +51,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if not hasattr(self, "member"):
             return
-        await self.channel_layer.group_discard(broadcast.room_group(self.piece_id), self.channel_name)
+        await hub().leave(self.piece_id, self)
         await db(services.room_leave)(channel_name=self.channel_name)
         present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
         if self.user.pk not in present:  # the same person may have the piece open in another tab
@@ -70,11 +77,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         client_op_id, ops = protocol.parse_op(message)
         applied = await db(services.ops_apply)(piece_id=self.piece_id, user=self.user, ops=ops,
                                                 client_op_id=client_op_id)
-        # Committed: now, and only now, acknowledge and tell the room.
-        await self.send_json({"type": "ack", "client_op_id": client_op_id, "seq": applied.seq,
-                              **({"duplicate": True} if applied.duplicate else {})})
+        # Committed: now, and only now, tell the room and acknowledge. The room goes first so
+        # events leave this process in commit order as far as possible (fewer resyncs).
         if not applied.duplicate:
             await broadcast.to_room(self.piece_id, applied.message)
+        await self.send_json({"type": "ack", "client_op_id": client_op_id, "seq": applied.seq,
+                              **({"duplicate": True} if applied.duplicate else {})})
 
     async def on_sync(self, message):
         self.limit(self.op_bucket)
@@ -95,9 +103,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # -- group messages -----------------------------------------------------------
 
-    async def room_message(self, event):
-        if event.get("exclude") != self.channel_name:
-            await self.send(text_data=event["text"])
+    async def deliver(self, text: str):
+        """A room message from this process's hub."""
+        if self.held is not None:
+            self.held.append(text)
+        else:
+            await self.send(text_data=text)
 
     async def members_changed(self, event):
         if event.get("user_id") in (None, self.user.pk):

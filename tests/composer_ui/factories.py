@@ -43,10 +43,10 @@ async def room(user, piece_id, *, application=None):
     """A connected WebSocket for ``user`` in the piece's room; its welcome is already read."""
     communicator = WebsocketCommunicator(application or URLRouter(websocket_urlpatterns), f"/ws/pieces/{piece_id}/")
     communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=5)
     assert connected, "the room refused the connection"
     welcome = await communicator.receive_json_from(timeout=5)
-    assert welcome["type"] == "welcome"
+    assert welcome["type"] == "welcome", welcome
     communicator.welcome = welcome
     try:
         yield communicator

@@ -1,0 +1,96 @@
+"""Per-process fan-out for rooms.
+
+Each server process subscribes ONE channel to a room's group, however many of
+its connections are in that room, and hands each message to its local
+connections itself. A room of 30 then costs the channel layer one delivery
+per process instead of 30 (channels' group_send copies the message and starts
+a task per member; channels-redis does a Redis round trip per member).
+
+Delivery stays at-most-once: a message lost between processes shows up as a
+gap in `seq` and the clients resync, exactly as before.
+"""
+import asyncio
+import logging
+import uuid
+import weakref
+
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+REFRESH_SECONDS = 600  # re-join groups well inside channels-redis' group_expiry
+
+
+def room_group(piece_id: int) -> str:
+    return f"piece-{piece_id}"
+
+
+class RoomHub:
+    def __init__(self):
+        self.layer = get_channel_layer()
+        self.rooms: dict[int, set] = {}
+        self.channel = None
+        self.task = None
+
+    async def join(self, piece_id: int, consumer) -> None:
+        if self.channel is None:
+            # A plain (not process-local "!") channel: channels-redis then pops it directly,
+            # outside the shared receive loop that the connections' own channels use.
+            self.channel = f"studio-hub.{uuid.uuid4().hex}"
+            self.task = asyncio.get_running_loop().create_task(self._receive_forever())
+        if piece_id not in self.rooms:
+            self.rooms[piece_id] = set()
+            await self.layer.group_add(room_group(piece_id), self.channel)
+        self.rooms[piece_id].add(consumer)
+
+    async def leave(self, piece_id: int, consumer) -> None:
+        members = self.rooms.get(piece_id)
+        if members is None:
+            return
+        members.discard(consumer)
+        if not members:
+            del self.rooms[piece_id]
+            await self.layer.group_discard(room_group(piece_id), self.channel)
+
+    async def _receive_forever(self):
+        while True:
+            try:
+                message = await asyncio.wait_for(self.layer.receive(self.channel), REFRESH_SECONDS)
+            except asyncio.TimeoutError:
+                await self._refresh()
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the layer is down (Redis restarting): clients resync on the gap
+                log.exception("room hub: receive failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            await self.deliver(message)
+
+    async def deliver(self, message: dict) -> None:
+        text, exclude = message.get("text"), message.get("exclude")
+        for consumer in list(self.rooms.get(message.get("piece_id"), ())):
+            if consumer.channel_name == exclude:
+                continue
+            try:
+                if text is not None:
+                    await consumer.deliver(text)
+                else:
+                    await consumer.dispatch(message)
+            except Exception:  # one broken connection must not starve the others
+                log.exception("room hub: delivery to %s failed", consumer.channel_name)
+
+    async def _refresh(self):
+        for piece_id in list(self.rooms):
+            await self.layer.group_add(room_group(piece_id), self.channel)
+
+
+_HUBS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub]" = weakref.WeakKeyDictionary()
+
+
+def hub() -> RoomHub:
+    """This event loop's hub (one per process in production; one per test loop in tests)."""
+    loop = asyncio.get_running_loop()
+    found = _HUBS.get(loop)
+    if found is None or found.layer is not get_channel_layer():
+        found = _HUBS[loop] = RoomHub()
+    return found
