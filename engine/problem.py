@@ -178,7 +178,7 @@ def build_problem(req, caps):
     # --- the grid
     T = total_bars * spb
     grid = np.full((4, T), G.PAD, dtype=np.int64)
-    present = sorted(slots.values())
+    present = []                      # slots with notes; a track with none is absent (PAD)
     for ti in range(len(piece.tracks)):
         v = slots[ti]
         cells = []
@@ -189,24 +189,28 @@ def build_problem(req, caps):
             if ti in targets and s < r0:
                 e = min(e, r0)      # a note held into the region is cut at its start
             cells.append((s, e - s, n.pitch + shift))
+        if not cells:
+            continue
         row, fixed = G.voice_to_cells(cells, T)
         if fixed:
             warnings.append(f"track {piece.tracks[ti].id!r}: {fixed} overlapping note(s) were cut (tracks are monophonic)")
         grid[v] = row
+        present.append(v)
     target = np.zeros((4, T), bool)
     for ti in targets:
         target[slots[ti], r0:r1] = True
+        if slots[ti] not in present:      # an empty target track: unknown outside the region
+            grid[slots[ti]] = G.MASK
     keep_onsets, kept_cells = set(), np.zeros((4, T), bool)
     for ti, n in keep:
         s, e = _steps(n)
         kept_cells[slots[ti], s:e] = True
         keep_onsets.add((slots[ti], s))
     free = target & ~kept_cells
-    if op == "continue":             # other voices go on silently in the model's head
+    if op == "continue":             # other voices are unknown after the end of the piece
         for v in present:
             if not target[v, r0]:
-                free[v, piece_bars * spb:] = True
-        free[:, r1:] = False
+                grid[v, piece_bars * spb:] = G.MASK
     original = grid.copy()
     if op == "vary":
         orig = [(ti, n) for ti, n in notes if in_region(ti, n)]
