@@ -1,0 +1,111 @@
+"""
+GridCoco: a bidirectional Transformer over the 16th-note voice grid, trained
+Coconet-style to fill masked cells (Huang et al. 2017, "Counterpoint by
+Convolution", with a Transformer backbone as in model-anchors.md section 6).
+
+One position per 16th note. Its input is the sum of the four voice cells'
+embeddings (one table per voice) and a position-in-bar embedding that also
+encodes the meter; positions along time are relative (rotary embeddings), so
+windows can slide. The head predicts a token for each of the four voices.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from engine import grid as G
+
+
+@dataclass
+class ModelConfig:
+    vocab: int = G.VOCAB
+    n_pos: int = G.N_POS      # position-in-bar embeddings (4/4 and 3/4)
+    d_model: int = 256
+    n_layer: int = 6
+    n_head: int = 4
+    d_ff: int = 1024
+    dropout: float = 0.1
+
+
+def rotary(T, dim, device):
+    inv = 1.0 / (10000 ** (torch.arange(0, dim, 2, device=device).float() / dim))
+    ang = torch.arange(T, device=device).float()[:, None] * inv[None]
+    return ang.cos(), ang.sin()
+
+
+def apply_rotary(x, cos, sin):
+    x1, x2 = x[..., 0::2], x[..., 1::2]
+    return torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), -1).flatten(-2)
+
+
+class Block(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.n_head = cfg.n_head
+        self.ln1 = nn.LayerNorm(cfg.d_model)
+        self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model)
+        self.ln2 = nn.LayerNorm(cfg.d_model)
+        self.fc = nn.Linear(cfg.d_model, cfg.d_ff)
+        self.out = nn.Linear(cfg.d_ff, cfg.d_model)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.p = cfg.dropout
+
+    def forward(self, x, cos, sin, mask):
+        B, T, C = x.shape
+        q, k, v = self.qkv(self.ln1(x)).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
+        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.p if self.training else 0.0)
+        x = x + self.drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
+        return x + self.drop(self.out(F.gelu(self.fc(self.ln2(x)))))
+
+
+class GridCoco(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.tok = nn.Embedding(4 * cfg.vocab, cfg.d_model)   # one table per voice
+        self.pos = nn.Embedding(cfg.n_pos, cfg.d_model)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
+        self.ln_f = nn.LayerNorm(cfg.d_model)
+        self.head = nn.Linear(cfg.d_model, 4 * cfg.vocab)
+        self.register_buffer("voice_offset", torch.arange(4) * cfg.vocab, persistent=False)
+        self.apply(self._init)
+        for name, p in self.named_parameters():    # scaled init of residual projections (GPT-2)
+            if name.endswith(("proj.weight", "out.weight")):
+                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * cfg.n_layer))
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+    def n_params(self):
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, tokens, pos, valid=None):
+        """tokens (B, 4, T) long, pos (B, T) or (T,) position-in-bar index,
+        valid (B, T) bool or None (False = padding frame) -> logits (B, 4, T, V)."""
+        B, _, T = tokens.shape
+        x = self.tok(tokens + self.voice_offset[None, :, None]).sum(1) + self.pos(pos)
+        x = self.drop(x)
+        cos, sin = rotary(T, self.cfg.d_model // self.cfg.n_head, tokens.device)
+        mask = None if valid is None else valid[:, None, None, :]
+        for blk in self.blocks:
+            x = blk(x, cos, sin, mask)
+        logits = self.head(self.ln_f(x))                       # (B, T, 4V)
+        return logits.view(B, T, 4, self.cfg.vocab).permute(0, 2, 1, 3)
+
+
+def load_checkpoint(path, device="cpu"):
+    ck = torch.load(path, map_location="cpu", weights_only=True)
+    model = GridCoco(ModelConfig(**ck["model_args"]))
+    model.load_state_dict({k: v.float() for k, v in ck["model"].items()})
+    return model.to(device).eval(), ck
