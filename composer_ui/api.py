@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.http import JsonResponse
 
-from . import broadcast, selectors, services
+from . import broadcast, protocol, selectors, services
 from .errors import StudioError
 from .protocol import PROTOCOL_VERSION, loads_strict
 
@@ -143,3 +143,54 @@ def invites(request, body, piece_id):
 def invite_detail(request, body, piece_id, token):
     invite = services.invite_revoke(piece_id=piece_id, acting_user=request.user, token=token)
     return {"invite": _invite_as_dict(request, invite)}, 200
+
+
+# -- the AI partner (docs/api.md) ---------------------------------------------------------
+
+def _job_payload(job) -> dict:
+    payload = selectors.job_as_message(job)
+    if hasattr(job, "proposal") and job.status != "queued":
+        payload["proposal"] = selectors.proposal_as_message(job, stale=services.proposal_is_stale(job))
+    return payload
+
+
+@api("GET")
+def engine_capabilities(request, body):
+    from . import engine_bridge
+
+    return {"capabilities": engine_bridge.capabilities()}, 200
+
+
+@api("GET", "POST")
+def jobs(request, body, piece_id):
+    selectors.membership_get(piece_id=piece_id, user=request.user)
+    if request.method == "GET":
+        return {"jobs": [selectors.job_as_message(j) for j in selectors.jobs_for_piece(piece_id=piece_id)]}, 200
+    fields = protocol.parse_generate({"type": "generate", **body})
+    job = services.generation_request(piece_id=piece_id, user=request.user, **fields)
+    broadcast.to_room_from_sync(piece_id, selectors.job_as_message(job))
+    return {"job": selectors.job_as_message(job)}, 202
+
+
+@api("GET")
+def job_detail(request, body, piece_id, job_id):
+    selectors.membership_get(piece_id=piece_id, user=request.user)
+    return {"job": _job_payload(selectors.job_get(piece_id=piece_id, job_id=job_id))}, 200
+
+
+@api("POST")
+def job_decide(request, body, piece_id, job_id):
+    fields = protocol.parse_decide({"type": "decide", **body, "job_id": job_id})
+    job, applied = services.proposal_decide(piece_id=piece_id, user=request.user, **fields)
+    if applied is not None:
+        broadcast.to_room_from_sync(piece_id, applied.message)
+    broadcast.to_room_from_sync(piece_id, selectors.job_as_message(job))
+    return {"job": selectors.job_as_message(job), "seq": applied.seq if applied else None}, 200
+
+
+@api("POST")
+def job_regenerate(request, body, piece_id, job_id):
+    fields = protocol.parse_regenerate({"type": "regenerate", **body, "job_id": job_id})
+    job = services.generation_regenerate(piece_id=piece_id, user=request.user, **fields)
+    broadcast.to_room_from_sync(piece_id, selectors.job_as_message(job))
+    return {"job": selectors.job_as_message(job)}, 202

@@ -37,6 +37,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Join the room's fan-out before reading the state, so no event committed meanwhile is
         # missed; hold what arrives until the welcome is out (the client skips seq it already has).
         self.held = []
+        broadcast.remember_loop()
         await hub().join(self.piece_id, self)
         await self.accept()
         await db(services.room_join)(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
@@ -100,6 +101,38 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self, message):
         await self.send_json({"type": "pong"})
+
+    # -- the AI partner -------------------------------------------------------------
+
+    async def on_generate(self, message):
+        self.limit(self.op_bucket)
+        fields = protocol.parse_generate(message)
+        job = await db(services.generation_request)(piece_id=self.piece_id, user=self.user, **fields)
+        await self.announce_job(job)
+
+    async def on_regenerate(self, message):
+        self.limit(self.op_bucket)
+        job = await db(services.generation_regenerate)(piece_id=self.piece_id, user=self.user,
+                                                       **protocol.parse_regenerate(message))
+        await self.announce_job(job)
+
+    async def on_cancel(self, message):
+        job = await db(services.job_cancel)(piece_id=self.piece_id, job_id=protocol.parse_cancel(message),
+                                            user=self.user)
+        await self.announce_job(job)
+
+    async def on_decide(self, message):
+        self.limit(self.op_bucket)
+        job, applied = await db(services.proposal_decide)(piece_id=self.piece_id, user=self.user,
+                                                           **protocol.parse_decide(message))
+        if applied is not None:
+            await broadcast.to_room(self.piece_id, applied.message)
+        await self.announce_job(job)
+        await self.send_json({"type": "decided", "job_id": job.pk, "status": job.status,
+                              "seq": applied.seq if applied else None})
+
+    async def announce_job(self, job):
+        await broadcast.to_room(self.piece_id, await db(selectors.job_as_message)(job))
 
     # -- group messages -----------------------------------------------------------
 

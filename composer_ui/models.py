@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from .permissions import EDITOR, OWNER, ROLES, VIEWER
+from .permissions import EDITOR, ROLES, VIEWER
 
 ROLE_CHOICES = [(role, role) for role in ROLES]
 PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
@@ -114,5 +114,66 @@ class RoomConnection(models.Model):
     last_seen = models.DateTimeField()
 
 
-__all__ = ["Piece", "Membership", "Invite", "Event", "Snapshot", "RoomConnection", "OWNER", "EDITOR", "VIEWER",
-           "PALETTE"]
+
+
+class GenerationJob(models.Model):
+    """One request to the AI: who asked, for what region, with which controls and seed,
+    against which `seq` of the piece, and what became of it."""
+
+    QUEUED, RUNNING, READY, FAILED, CANCELLED = "queued", "running", "ready", "failed", "cancelled"
+    ACCEPTED, REJECTED = "accepted", "rejected"
+    ACTIVE = (QUEUED, RUNNING)
+    STATUSES = (QUEUED, RUNNING, READY, FAILED, CANCELLED, ACCEPTED, REJECTED)
+
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="jobs")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request_id = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    operation = models.CharField(max_length=20)
+    tracks = models.JSONField()
+    start_bar = models.PositiveIntegerField()
+    end_bar = models.PositiveIntegerField()
+    controls = models.JSONField(default=dict)
+    num_candidates = models.PositiveSmallIntegerField(default=4)
+    seed = models.BigIntegerField()
+    base_seq = models.PositiveBigIntegerField()
+    model_name = models.CharField(max_length=120)
+    model_version = models.CharField(max_length=60)
+    model_checksum = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=[(s, s) for s in STATUSES], default=QUEUED)
+    reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "lease_expires_at"]), models.Index(fields=["piece", "status"])]
+
+
+class Proposal(models.Model):
+    """What a job produced: K candidates of ghost notes. At most one per job."""
+
+    job = models.OneToOneField(GenerationJob, on_delete=models.CASCADE, related_name="proposal")
+    candidates = models.JSONField()  # [{"notes": [...], "score": float}]
+    provenance = models.JSONField()
+    timings = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Decision(models.Model):
+    """Accepting or rejecting a proposal, with the candidates the person auditioned."""
+
+    ACCEPT, REJECT = "accept", "reject"
+
+    job = models.OneToOneField(GenerationJob, on_delete=models.CASCADE, related_name="decision")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=10, choices=[(ACCEPT, ACCEPT), (REJECT, REJECT)])
+    candidate = models.PositiveSmallIntegerField(null=True, blank=True)
+    auditioned = models.JSONField(default=list)
+    stale = models.BooleanField(default=False)
+    forced = models.BooleanField(default=False)
+    event_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

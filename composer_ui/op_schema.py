@@ -68,6 +68,20 @@ def _key(value, name):
         raise OpError("invalid", f"{name} must look like 'C major', 'F# minor' or 'Bb major'")
 
 
+AI_MODES = ("free", "alternate", "teacher_approves")
+AI_OPERATIONS = ("continue", "infill", "harmonize", "vary")
+
+
+def _ai_mode(value, name):
+    if value not in AI_MODES:
+        raise OpError("invalid", f"{name} must be one of {', '.join(AI_MODES)}")
+
+
+def _ai_operations(value, name):
+    if not isinstance(value, list) or len(value) > len(AI_OPERATIONS) or any(v not in AI_OPERATIONS for v in value):
+        raise OpError("invalid", f"{name} must be a list drawn from {', '.join(AI_OPERATIONS)}")
+
+
 def _provenance(value, name):
     if not isinstance(value, dict):
         raise OpError("invalid", f"{name} must be an object")
@@ -94,10 +108,14 @@ SCHEMA = {
                       "channel": _int(0, 15)}),
     "track.delete": ({"id": _identifier}, {}),
     "piece.update": ({}, {"title": _text(200), "tempo": _int(20, 400), "time_signature": _time_signature,
-                          "key": _key, "bars": _int(1, 1_000), "own_tracks_only": _bool}),
+                          "key": _key, "bars": _int(1, 1_000), "own_tracks_only": _bool,
+                          "ai_enabled": _bool, "ai_mode": _ai_mode, "ai_operations": _ai_operations,
+                          "ai_quota_per_hour": _int(0, 1_000)}),
     "bars.insert": ({"at": BAR_INDEX}, {"count": BAR_COUNT}),
     "bars.delete": ({"at": BAR_INDEX}, {"count": BAR_COUNT}),
 }
+# Classroom policy fields of piece.update: only the owner sets them.
+OWNER_ONLY_FIELDS = ("own_tracks_only", "ai_enabled", "ai_mode", "ai_operations", "ai_quota_per_hour")
 # Fields only the server may write (accepted AI proposals, imports).
 TRUSTED_ONLY = {"provenance"}
 # Ops whose id the server fills in when a client leaves it out.

@@ -1,4 +1,5 @@
 """Who may send which ops: a pure check over the state before the ops apply."""
+from .op_schema import OWNER_ONLY_FIELDS
 
 OWNER, EDITOR, VIEWER = "owner", "editor", "viewer"
 ROLES = (OWNER, EDITOR, VIEWER)
@@ -11,8 +12,8 @@ def ops_refusal(state: dict, ops: list, *, user_id: int, role: str) -> str | Non
         return "viewers can watch and play, but not edit"
     if role == OWNER:
         return None
-    if any(op.get("op") == "piece.update" and "own_tracks_only" in op for op in ops):
-        return "only the owner can change 'own tracks only'"
+    if any(op.get("op") == "piece.update" and set(op) & set(OWNER_ONLY_FIELDS) for op in ops):
+        return "only the owner changes the classroom settings ('own tracks only' and the AI policy)"
     if not state["piece"].get("own_tracks_only"):
         return None
     owners = {t["id"]: t.get("owner") for t in state["tracks"]}

@@ -9,7 +9,7 @@ from .errors import StudioError
 from .op_schema import ID_PATTERN
 
 PROTOCOL_VERSION = 1
-CLIENT_TYPES = ("op", "sync", "presence", "ping")
+CLIENT_TYPES = ("op", "sync", "presence", "ping", "generate", "decide", "regenerate", "cancel")
 
 
 def _refuse_constant(name):
@@ -91,3 +91,54 @@ def parse_presence(message: dict) -> dict:
             raise StudioError("invalid", f"presence {name} is malformed")
         cleaned[name] = value
     return cleaned
+
+
+def _only(message: dict, allowed: set, kind: str) -> None:
+    extra = set(message) - allowed - {"type"}
+    if extra:
+        raise StudioError("invalid", f"{kind} does not take {', '.join(sorted(map(str, extra)))[:200]}")
+
+
+def _job_id(message: dict) -> int:
+    job_id = message.get("job_id")
+    if type(job_id) is not int or job_id < 1:
+        raise StudioError("invalid", "job_id must be a positive integer")
+    return job_id
+
+
+def _request_id(message: dict) -> str:
+    value = message.get("request_id", "")
+    if value != "" and (not isinstance(value, str) or not ID_PATTERN.match(value)):
+        raise StudioError("invalid", "request_id must be 1-64 letters, digits or _ . : -")
+    return value
+
+
+def parse_generate(message: dict) -> dict:
+    """The fields of a `generate`; their values are checked against the engine's capabilities."""
+    _only(message, {"request_id", "operation", "tracks", "bars", "controls", "candidates", "seed"}, "generate")
+    for name in ("operation", "tracks", "bars"):
+        if name not in message:
+            raise StudioError("invalid", f"generate needs {name}")
+    return {"request_id": _request_id(message), "operation": message["operation"], "tracks": message["tracks"],
+            "bars": message["bars"], "controls": message.get("controls", {}),
+            "candidates": message.get("candidates", 4), "seed": message.get("seed")}
+
+
+def parse_decide(message: dict) -> dict:
+    _only(message, {"job_id", "accept", "reject", "force", "auditioned"}, "decide")
+    if "force" in message and type(message["force"]) is not bool:
+        raise StudioError("invalid", "force must be true or false")
+    if "reject" in message and message["reject"] is not True:
+        raise StudioError("invalid", "reject must be true")
+    return {"job_id": _job_id(message), "accept": message.get("accept"), "reject": message.get("reject", False),
+            "force": message.get("force", False), "auditioned": message.get("auditioned", [])}
+
+
+def parse_regenerate(message: dict) -> dict:
+    _only(message, {"job_id", "request_id"}, "regenerate")
+    return {"job_id": _job_id(message), "request_id": _request_id(message)}
+
+
+def parse_cancel(message: dict) -> int:
+    _only(message, {"job_id"}, "cancel")
+    return _job_id(message)

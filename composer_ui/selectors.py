@@ -111,3 +111,49 @@ def invites_list(*, piece_id: int, user):
     if membership.role != "owner":
         raise StudioError("forbidden", "only the piece's owner sees its invite links")
     return list(membership.piece.invites.order_by("-created_at"))
+
+
+def region_changed_since(*, piece_id: int, seq: int, region) -> bool:
+    """Did any event after ``seq`` change something inside ``region``?"""
+    from .regions import region_touched
+
+    events = Event.objects.filter(piece_id=piece_id, seq__gt=seq).order_by("seq")
+    if not events.exists():
+        return False
+    base = state_at(piece_id=piece_id, seq=seq)
+    return region_touched(base, ((e.ops, e.actor) for e in events.iterator()), region)
+
+
+def job_as_message(job) -> dict:
+    from .regions import Region
+
+    _, state = piece_state(piece_id=job.piece_id)
+    region = Region(tuple(job.tracks), job.start_bar, job.end_bar)
+    return {"type": "job", "job_id": job.pk, "request_id": job.request_id, "status": job.status,
+            "reason": job.reason, "operation": job.operation, "tracks": job.tracks,
+            "bars": [job.start_bar, job.end_bar], "requester": job.requester_id, "parent": job.parent_id,
+            "seed": job.seed, "base_seq": job.base_seq, "model": f"{job.model_name}@{job.model_version}",
+            "description": f"AI is writing {region.describe(state)}"}
+
+
+def proposal_as_message(job, *, stale: bool) -> dict:
+    proposal = job.proposal
+    return {"type": "proposal", "job_id": job.pk, "base_seq": job.base_seq, "stale": stale,
+            "bars": [job.start_bar, job.end_bar], "tracks": job.tracks, "candidates": proposal.candidates,
+            "provenance": proposal.provenance, "timings": proposal.timings}
+
+
+def jobs_for_piece(*, piece_id: int, limit: int = 50):
+    from .models import GenerationJob
+
+    return list(GenerationJob.objects.filter(piece_id=piece_id).select_related("proposal")
+                .order_by("-created_at")[:limit])
+
+
+def job_get(*, piece_id: int, job_id: int):
+    from .models import GenerationJob
+
+    job = GenerationJob.objects.filter(piece_id=piece_id, pk=job_id).first()
+    if job is None:
+        raise StudioError("not_found", "no such job")
+    return job

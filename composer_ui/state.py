@@ -5,10 +5,12 @@ functions. States are plain JSON-able dicts and are never mutated: every
 change copies the containers it touches, so a failed message leaves the
 caller's state exactly as it was (all ops of a message apply, or none).
 """
-from .op_schema import ID_FILLED, OpError, validate_ops
+from .op_schema import AI_OPERATIONS, ID_FILLED, OpError, validate_ops
 
 TICKS_PER_QUARTER = 480
 
+DEFAULT_AI_POLICY = {"ai_enabled": True, "ai_mode": "free", "ai_operations": list(AI_OPERATIONS),
+                     "ai_quota_per_hour": 60}
 DEFAULT_LIMITS = {"notes_per_piece": 20_000, "tracks_per_piece": 32, "bars_per_piece": 1_000}
 
 
@@ -22,6 +24,7 @@ def empty_state() -> dict:
             "bars": 8,
             "ticks_per_quarter": TICKS_PER_QUARTER,
             "own_tracks_only": False,
+            **DEFAULT_AI_POLICY,
         },
         "tracks": [],
         "notes": {},
@@ -160,7 +163,8 @@ def _free_channel(state):
 
 # -- piece and bars ------------------------------------------------------------
 
-PIECE_FIELDS = ("title", "tempo", "time_signature", "key", "bars", "own_tracks_only")
+PIECE_FIELDS = ("title", "tempo", "time_signature", "key", "bars", "own_tracks_only", "ai_enabled", "ai_mode",
+                "ai_operations", "ai_quota_per_hour")
 
 
 def _piece_update(state, op, actor):

@@ -23,4 +23,9 @@ urlpatterns = [
     path("api/pieces/<int:piece_id>/members/<int:user_id>/", api.member_detail, name="api_member"),
     path("api/pieces/<int:piece_id>/invites/", api.invites, name="api_invites"),
     path("api/pieces/<int:piece_id>/invites/<str:token>/", api.invite_detail, name="api_invite"),
+    path("api/engine/", api.engine_capabilities, name="api_engine"),
+    path("api/pieces/<int:piece_id>/jobs/", api.jobs, name="api_jobs"),
+    path("api/pieces/<int:piece_id>/jobs/<int:job_id>/", api.job_detail, name="api_job"),
+    path("api/pieces/<int:piece_id>/jobs/<int:job_id>/decide/", api.job_decide, name="api_job_decide"),
+    path("api/pieces/<int:piece_id>/jobs/<int:job_id>/regenerate/", api.job_regenerate, name="api_job_regenerate"),
 ]

@@ -161,4 +161,29 @@ LOGGING = {
 # CELERY (generation jobs; the broker is Redis when REDIS_URL is set)
 # ------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without REDIS_URL no broker runs: composer_ui.jobs runs the same job function in-process.
+STUDIO_USE_CELERY = env.bool("STUDIO_USE_CELERY", bool(REDIS_URL))
+
+# GENERATION
+# ------------------------------------------------------------------------------
+STUDIO_GENERATOR = env.str("STUDIO_GENERATOR", "engine.neural.NeuralGenerator")
+STUDIO_GENERATION = {
+    "time_limit": env.int("STUDIO_GENERATION_TIME_LIMIT", 60),  # seconds a job may run
+    "max_attempts": 3,  # deliveries of one job before it fails for good
+    "per_user_active": 2,  # queued or running jobs one person may have
+    "per_room_active": 3,  # ... one piece may have
+    "queue_max": env.int("STUDIO_GENERATION_QUEUE_MAX", 20),  # queued jobs in the whole studio
+    "sweep_every": 15,  # seconds between sweeps for expired leases
+    "sweep_in_process": env.bool("STUDIO_SWEEP_IN_PROCESS", True),  # the embedded pool sweeps itself
+}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = STUDIO_GENERATION["time_limit"] + 10
+CELERY_TASK_SOFT_TIME_LIMIT = STUDIO_GENERATION["time_limit"]
+# Redis re-delivers unacknowledged tasks after the visibility timeout: keep it at least
+# twice the time limit so a slow job is never run twice at once (studio.checks enforces it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * CELERY_TASK_TIME_LIMIT}
+CELERY_TASK_DEFAULT_QUEUE = "generation"
+CELERY_BEAT_SCHEDULE = {"sweep-generation-jobs": {"task": "composer_ui.tasks.jobs_sweep_task",
+                                                  "schedule": float(STUDIO_GENERATION["sweep_every"])}}

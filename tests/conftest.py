@@ -18,3 +18,10 @@ def _fresh_process_state():
     yield
     selectors.forget_states()
     reset_channel_layers()
+
+
+@pytest.fixture(autouse=True)
+def _tiny_engine(settings):
+    """Django tests generate with a tiny model and never start the background sweeper."""
+    settings.STUDIO_GENERATOR = "tests.composer_ui.tiny_engine.TinyGenerator"
+    settings.STUDIO_GENERATION = {**settings.STUDIO_GENERATION, "sweep_in_process": False}

@@ -1,0 +1,206 @@
+"""Writes for the co-composition loop: ask the AI, run a job, decide on its proposal.
+
+A job is a database row with a state machine; Celery (or the in-process pool)
+only triggers it. Claiming a job is one conditional UPDATE, so a task delivered
+twice runs once, and a job yields at most one Proposal (a one-to-one row).
+"""
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .. import engine_bridge, jobs, selectors
+from ..errors import StudioError
+from ..models import Decision, Event, GenerationJob, Membership, Proposal
+from ..policy import check_may_decide, check_may_request
+from ..regions import Region
+from .pieces import Applied, ops_apply
+
+Job = GenerationJob
+
+
+def _conf(name):
+    return settings.STUDIO_GENERATION[name]
+
+
+def generation_request(*, piece_id: int, user, operation, tracks, bars, controls=None, candidates=4,
+                       seed=None, request_id: str = "", parent: Job | None = None) -> Job:
+    """Check policy, capabilities and admission; record a queued job and enqueue it after commit."""
+    controls = {} if controls is None else controls
+    role = Membership.objects.filter(piece_id=piece_id, user=user).values_list("role", flat=True).first()
+    if role is None:
+        raise StudioError("not_found", "no such piece")
+    seq, state = selectors.piece_state(piece_id=piece_id)
+    engine_bridge.check_request(state, operation=operation, tracks=tracks, bars=bars, controls=controls,
+                                candidates=candidates, seed=seed)
+    check_may_request(state["piece"], role=role, operation=operation,
+                      requests_last_hour=_requests_last_hour(piece_id, user),
+                      human_edit_since_last_request=_human_edit_since_last_request(piece_id))
+    _admit(piece_id, user)
+    caps = engine_bridge.capabilities()
+    with transaction.atomic():
+        job = Job.objects.create(
+            piece_id=piece_id, requester=user, request_id=request_id, parent=parent, operation=operation,
+            tracks=list(tracks), start_bar=bars[0], end_bar=bars[1], controls=controls, num_candidates=candidates,
+            seed=secrets.randbelow(engine_bridge.MAX_SEED) if seed is None else seed, base_seq=seq,
+            model_name=caps["name"], model_version=caps["version"], model_checksum=caps["checksum"],
+            enqueued_at=timezone.now())
+        transaction.on_commit(lambda: jobs.enqueue(job.pk))
+    return job
+
+
+def generation_regenerate(*, piece_id: int, job_id: int, user, request_id: str = "") -> Job:
+    """The same request again with a fresh seed (against the piece as it is now)."""
+    job = _job_for_member(piece_id, job_id, user)
+    return generation_request(piece_id=job.piece_id, user=user, operation=job.operation, tracks=job.tracks,
+                              bars=[job.start_bar, job.end_bar], controls=job.controls,
+                              candidates=job.num_candidates, request_id=request_id, parent=job)
+
+
+def generation_run(*, job_id: int) -> Job | None:
+    """Run a queued job once. Returns the job, or None when it was not ours to run."""
+    if not _claim(job_id):
+        return None  # already running elsewhere, finished, or cancelled: a duplicate delivery
+    job = Job.objects.get(pk=job_id)
+    base_state = selectors.state_at(piece_id=job.piece_id, seq=job.base_seq)
+    try:
+        response = engine_bridge.run_engine(engine_bridge.engine_request(base_state, job))
+    except Exception as error:  # the model failed: the job ends with the reason, never hangs
+        reason = error.message if isinstance(error, StudioError) else f"the model failed: {type(error).__name__}"
+        return _finish(job_id, Job.FAILED, reason=reason)
+    return _finish(job_id, Job.READY, response=response)
+
+
+def job_cancel(*, piece_id: int, job_id: int, user) -> Job:
+    job = _job_for_member(piece_id, job_id, user)
+    if job.requester_id != user.pk and job.piece.owner_id != user.pk:
+        raise StudioError("forbidden", "only who asked, or the owner, cancels a job")
+    Job.objects.filter(pk=job_id, status__in=Job.ACTIVE).update(status=Job.CANCELLED, finished_at=timezone.now(),
+                                                                 reason="cancelled")
+    job.refresh_from_db()
+    return job
+
+
+def proposal_decide(*, piece_id: int, job_id: int, user, accept: int | None = None, reject: bool = False, force: bool = False,
+                    auditioned=()) -> tuple[Job, Applied | None]:
+    """Accept candidate ``accept`` (one atomic, AI-attributed event) or reject the proposal."""
+    if (accept is None) == (not reject):
+        raise StudioError("invalid", "decide needs either accept: <candidate index> or reject: true")
+    if not isinstance(auditioned, (list, tuple)) or len(auditioned) > 64 or any(type(a) is not int for a in auditioned):
+        raise StudioError("invalid", "auditioned must be a list of candidate indexes")
+    job = _job_for_member(piece_id, job_id, user)
+    role = Membership.objects.get(piece_id=job.piece_id, user=user).role
+    seq, state = selectors.piece_state(piece_id=job.piece_id)
+    check_may_decide(state["piece"], role=role, accept=accept is not None)
+    if job.status != Job.READY:
+        raise StudioError("conflict", f"this job is {job.status}; only a ready proposal can be decided")
+    if accept is not None and (type(accept) is not int or not 0 <= accept < len(job.proposal.candidates)):
+        raise StudioError("invalid", f"accept must be a candidate index from 0 to {len(job.proposal.candidates) - 1}")
+    stale = proposal_is_stale(job)
+    if accept is not None and stale and force is not True:
+        raise StudioError("conflict", "the region changed since the AI was asked: accept with force: true to "
+                                      "overwrite it, or regenerate", stale=True)
+    with transaction.atomic():
+        if not Job.objects.filter(pk=job_id, status=Job.READY).update(
+                status=Job.ACCEPTED if accept is not None else Job.REJECTED):
+            raise StudioError("conflict", "someone else decided on this proposal first")
+        applied = None
+        if accept is not None:
+            ops = engine_bridge.accept_ops(state, job, accept, accepted_by=user.pk)
+            applied = ops_apply(piece_id=job.piece_id, user=user, ops=ops, client_op_id=None, kind="accept",
+                                trusted=True)
+        Decision.objects.create(job=job, user=user, action=Decision.ACCEPT if accept is not None else Decision.REJECT,
+                                candidate=accept, auditioned=list(auditioned), stale=stale,
+                                forced=bool(stale and force), event_seq=applied.seq if applied else None)
+    job.refresh_from_db()
+    return job, applied
+
+
+def proposal_is_stale(job: Job) -> bool:
+    return selectors.region_changed_since(piece_id=job.piece_id, seq=job.base_seq,
+                                          region=Region(tuple(job.tracks), job.start_bar, job.end_bar))
+
+
+def jobs_sweep() -> list[int]:
+    """Re-queue or fail jobs whose worker vanished (lease expired) or that were never picked up."""
+    now = timezone.now()
+    lost = Q(status=Job.RUNNING, lease_expires_at__lt=now)
+    forgotten = Q(status=Job.QUEUED, enqueued_at__lt=now - timedelta(seconds=2 * _conf("time_limit")))
+    swept = []
+    for job in Job.objects.filter(lost | forgotten):
+        if job.attempts >= _conf("max_attempts"):
+            done = Job.objects.filter(pk=job.pk, status=job.status).update(
+                status=Job.FAILED, finished_at=now, reason=f"no worker finished it after {job.attempts} tries")
+        else:
+            done = Job.objects.filter(pk=job.pk, status=job.status).update(status=Job.QUEUED, enqueued_at=now,
+                                                                          lease_expires_at=None)
+            if done:
+                transaction.on_commit(lambda pk=job.pk: jobs.enqueue(pk))
+        if done:
+            swept.append(job.pk)
+    return swept
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _claim(job_id: int) -> bool:
+    now = timezone.now()
+    lease = now + timedelta(seconds=2 * _conf("time_limit"))
+    claimable = Q(status=Job.QUEUED) | Q(status=Job.RUNNING, lease_expires_at__lt=now)
+    with transaction.atomic():
+        claimed = Job.objects.filter(claimable, pk=job_id).update(status=Job.RUNNING, started_at=now,
+                                                                  lease_expires_at=lease)
+        if claimed:
+            Job.objects.filter(pk=job_id).update(attempts=F("attempts") + 1)
+    return bool(claimed)
+
+
+def _finish(job_id: int, status: str, *, reason: str = "", response: dict | None = None) -> Job | None:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != Job.RUNNING:
+            return None  # cancelled or swept meanwhile: the result is dropped
+        if response is not None:
+            _, created = Proposal.objects.get_or_create(job=job, defaults={
+                "candidates": [{"notes": c["notes"], "score": c["score"]} for c in response["candidates"]],
+                "provenance": response["provenance"], "timings": response["timings"]})
+            if not created:
+                return None
+        job.status, job.reason, job.finished_at, job.lease_expires_at = status, reason[:500], timezone.now(), None
+        job.save(update_fields=["status", "reason", "finished_at", "lease_expires_at"])
+    return job
+
+
+def _job_for_member(piece_id, job_id, user) -> Job:
+    """The job, if it belongs to this piece and the user is a member of it."""
+    job = (Job.objects.select_related("piece")
+           .filter(pk=job_id, piece_id=piece_id, piece__memberships__user=user).first())
+    if job is None:
+        raise StudioError("not_found", "no such job")
+    return job
+
+
+def _requests_last_hour(piece_id, user) -> int:
+    return Job.objects.filter(piece_id=piece_id, requester=user,
+                              created_at__gte=timezone.now() - timedelta(hours=1)).count()
+
+
+def _human_edit_since_last_request(piece_id) -> bool:
+    last = Job.objects.filter(piece_id=piece_id).order_by("-created_at").values_list("base_seq", flat=True).first()
+    if last is None:
+        return True
+    return Event.objects.filter(piece_id=piece_id, seq__gt=last, actor_kind=Event.USER, kind="edit").exists()
+
+
+def _admit(piece_id, user):
+    """Bounded queues: refuse at once, with a retry-after, rather than queue without end."""
+    active = Job.objects.filter(status__in=Job.ACTIVE)
+    if active.filter(requester=user).count() >= _conf("per_user_active"):
+        raise StudioError("rate_limited", "you already have AI requests running; wait for one", retry_after=5)
+    if active.filter(piece_id=piece_id).count() >= _conf("per_room_active"):
+        raise StudioError("rate_limited", "this piece already has AI requests running", retry_after=5)
+    if active.filter(status=Job.QUEUED).count() >= _conf("queue_max"):
+        raise StudioError("rate_limited", "the AI is busy right now; try again shortly", retry_after=10)
