@@ -179,10 +179,11 @@ def _piece_update(state, op, actor):
 
 def _bars_insert(state, op, actor):
     size = bar_ticks(state["piece"])
-    at, shift = op["at"] * size, op["count"] * size
+    count = op.get("count", 1)
+    at, shift = op["at"] * size, count * size
     if op["at"] > state["piece"]["bars"]:
         raise OpError("invalid", f"cannot insert at bar {op['at']}: the piece has {state['piece']['bars']} bars")
-    state["piece"] = {**state["piece"], "bars": state["piece"]["bars"] + op["count"]}
+    state["piece"] = {**state["piece"], "bars": state["piece"]["bars"] + count}
     for nid, note in state["notes"].items():
         if note["start"] >= at:
             state["notes"][nid] = {**note, "start": note["start"] + shift}
@@ -190,12 +191,12 @@ def _bars_insert(state, op, actor):
 
 def _bars_delete(state, op, actor):
     size = bar_ticks(state["piece"])
-    bars = state["piece"]["bars"]
-    if op["at"] + op["count"] > bars or bars - op["count"] < 1:
-        raise OpError("invalid", f"cannot delete bars {op['at']}..{op['at'] + op['count'] - 1}: "
+    bars, count = state["piece"]["bars"], op.get("count", 1)
+    if op["at"] + count > bars or bars - count < 1:
+        raise OpError("invalid", f"cannot delete bars {op['at'] + 1}-{op['at'] + count}: "
                                  f"the piece has {bars} bars and keeps at least one")
-    cut_start, cut_end = op["at"] * size, (op["at"] + op["count"]) * size
-    state["piece"] = {**state["piece"], "bars": bars - op["count"]}
+    cut_start, cut_end = op["at"] * size, (op["at"] + count) * size
+    state["piece"] = {**state["piece"], "bars": bars - count}
     notes = {}
     for nid, note in state["notes"].items():
         start, end = note["start"], note["start"] + note["duration"]

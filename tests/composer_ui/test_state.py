@@ -161,3 +161,9 @@ def test_malformed_ops_are_refused(op):
 def test_replay_folds_events():
     events = [([{"op": "track.add", "id": "t1", "name": "S"}], ANA), ([add()], BO)]
     assert replay(events)["notes"]["n1"]["author"] == BO
+
+
+def test_bar_count_defaults_to_one():
+    state = apply_ops(base(), [{"op": "bars.insert", "at": 0}], ANA)
+    assert state["piece"]["bars"] == 9
+    assert apply_ops(state, [{"op": "bars.delete", "at": 0}], ANA)["piece"]["bars"] == 8
