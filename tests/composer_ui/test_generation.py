@@ -225,3 +225,11 @@ def test_admission_control_bounds_active_jobs(settings):
     with pytest.raises(StudioError) as caught:
         ask(piece)
     assert "busy" in caught.value.message
+
+
+def test_cancel_stops_a_queued_job_from_running():
+    job = ask(satb_piece())
+    cancelled = services.job_cancel(piece_id=job.piece_id, job_id=job.pk, user=job.piece.owner)
+    assert cancelled.status == "cancelled"
+    assert services.generation_run(job_id=job.pk) is None
+    assert not Proposal.objects.filter(job=job).exists()
