@@ -33,27 +33,51 @@ def _wait_for_port(port, proc, seconds=30):
     raise TimeoutError("the server did not start")
 
 
+class StudioServer:
+    """A real daphne on a loopback port with its own SQLite database; it can be killed and restarted."""
+
+    def __init__(self):
+        self.var = tempfile.mkdtemp(prefix="studio-browser-")
+        self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        self.env.update(STUDIO_VAR_DIR=self.var, DJANGO_SETTINGS_MODULE="studio.settings", PYTHONUNBUFFERED="1")
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                       check=True)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.start()
+
+    def start(self):
+        log = open(Path(self.var) / "daphne.log", "a")
+        self.proc = subprocess.Popen([sys.executable, "-m", "studio.serve", "--port", str(self.port)], cwd=ROOT,
+                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        _wait_for_port(self.port, self.proc)
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def restart(self):
+        self.kill()
+        self.start()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.var, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def studio_server():
-    """A real daphne on a free loopback port, with its own fresh SQLite database."""
-    var = tempfile.mkdtemp(prefix="studio-browser-")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(STUDIO_VAR_DIR=var, DJANGO_SETTINGS_MODULE="studio.settings", PYTHONUNBUFFERED="1")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    port = _free_port()
-    log = open(Path(var) / "daphne.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "studio.serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = StudioServer()
     try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}"
+        yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(var, ignore_errors=True)
+        server.close()
 
 
 @pytest.fixture(scope="session")

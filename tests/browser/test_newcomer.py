@@ -8,7 +8,7 @@ from .conftest import screenshot
 
 def test_sign_up_create_a_piece_and_a_guest_joins(studio_server, new_page):
     ana = new_page()
-    ana.goto(studio_server + "/")
+    ana.goto(studio_server.url + "/")
     ana.get_by_role("link", name="Sign up").first.click()
     ana.fill("#id_username", "ana")
     ana.fill("#id_first_name", "Ana")
@@ -34,7 +34,6 @@ def test_sign_up_create_a_piece_and_a_guest_joins(studio_server, new_page):
     expect(kim.get_by_role("heading", name="Morning chorale")).to_be_visible()
     expect(kim.locator("#connection")).to_have_text("online")
 
-    # Ana sees Kim arrive, live, without reloading.
-    ana.reload()
-    expect(ana.locator("#members li", has_text="Kim").locator(".here")).to_be_visible()
+    # Ana sees Kim arrive, live, in the presence bar.
+    expect(ana.locator("#presence .chip", has_text="Kim")).to_be_visible()
     screenshot(ana, "piece")

@@ -1,0 +1,82 @@
+// The transport: a lookahead scheduler on the AudioContext clock ("a tale of two clocks"):
+// every 25 ms, schedule the notes that start in the next 100 ms. Ticks at 480 per quarter.
+
+const LOOKAHEAD_S = 0.1;
+const INTERVAL_MS = 25;
+
+export class Player {
+  /**
+   * @param {{context: AudioContext, synth: {play: Function, click: Function, stopAll: Function}}} parts
+   * @param {() => {notes: object[], tempo: number, beatTicks: number, barTicks: number,
+   *                 programOf: (track: string) => number, audible: (note: object) => boolean}} source
+   */
+  constructor({ context, synth }, source) {
+    this.context = context;
+    this.synth = synth;
+    this.source = source;
+    this.timer = null;
+    this.loop = null;         // [startTick, endTick] or null
+    this.metronome = false;
+    this.onTick = () => {};
+  }
+
+  get playing() { return this.timer !== null; }
+
+  /** Current playhead in ticks (for drawing). */
+  tickNow() {
+    if (!this.playing) return this.startTick ?? 0;
+    const { tempo } = this.source();
+    const ticks = (this.context.currentTime - this.t0) * (tempo / 60) * 480;
+    const raw = this.startTick + ticks;
+    if (this.loop) return this.loop[0] + ((raw - this.loop[0]) % (this.loop[1] - this.loop[0]));
+    return raw;
+  }
+
+  play(fromTick = 0) {
+    this.stop();
+    this.startTick = this.loop ? this.loop[0] : fromTick;
+    this.t0 = this.context.currentTime + 0.05;
+    this.scheduledUntil = this.startTick;
+    this.timer = setInterval(() => this.schedule(), INTERVAL_MS);
+    this.schedule();
+  }
+
+  stop() {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.synth.stopAll();
+  }
+
+  schedule() {
+    const src = this.source();
+    const ticksPerSecond = (src.tempo / 60) * 480;
+    const horizon = this.startTick + (this.context.currentTime + LOOKAHEAD_S - this.t0) * ticksPerSecond;
+    const end = this.loop ? Infinity : Math.max(...src.notes.map((n) => n.start + n.duration), 0);
+    if (!this.loop && this.scheduledUntil > end) { this.stop(); this.onTick(null); return; }
+    for (let from = this.scheduledUntil; from < horizon;) {
+      // Unroll loops into absolute ticks: `offset` maps piece ticks onto the running clock.
+      const span = this.loop ? this.loop[1] - this.loop[0] : Infinity;
+      const lap = this.loop ? Math.floor((from - this.loop[0]) / span) : 0;
+      const offset = lap * span;
+      const windowEnd = Math.min(horizon, this.loop ? this.loop[0] + (lap + 1) * span : horizon);
+      for (const note of src.notes) {
+        const at = note.start + offset;
+        if (at >= from && at < windowEnd && (!this.loop || (note.start >= this.loop[0] && note.start < this.loop[1]))
+            && src.audible(note)) {
+          this.synth.play({ pitch: note.pitch, velocity: note.velocity, program: src.programOf(note.track),
+            when: this.t0 + (at - this.startTick) / ticksPerSecond, duration: note.duration / ticksPerSecond });
+        }
+      }
+      if (this.metronome) {
+        const first = Math.ceil(from / src.beatTicks) * src.beatTicks;
+        for (let beat = first; beat < windowEnd; beat += src.beatTicks) {
+          const pieceTick = beat - offset;
+          this.synth.click(this.t0 + (beat - this.startTick) / ticksPerSecond, pieceTick % src.barTicks === 0);
+        }
+      }
+      from = windowEnd;
+      this.scheduledUntil = windowEnd;
+    }
+    this.onTick(this.tickNow());
+  }
+}

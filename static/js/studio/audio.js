@@ -1,0 +1,83 @@
+// Hearing the piece: one AudioContext (made on the first click or key, as browsers require),
+// the WebAudio synth, and the lookahead player. A SoundFont synth can replace `Synth` behind
+// the same play/click/stopAll interface.
+import { Player } from "../audio/player.js";
+import { Synth } from "../audio/synth.js";
+import { barTicks, beatTicks } from "../core/ticks.js";
+
+export class Audio {
+  /** @param {() => {state: object, tracks: {audible: Function}}} source */
+  constructor(source) {
+    this.source = source;
+    this.loopBars = null;
+    this.metronome = false;
+    this.onPlayhead = () => {};
+    this.override = null; // {notes, bars, tracks} while auditioning a candidate
+  }
+
+  ensure() {
+    if (!this.context) {
+      this.context = new AudioContext();
+      this.synth = new Synth(this.context);
+      this.player = new Player({ context: this.context, synth: this.synth }, () => this.material());
+      this.player.onTick = (tick) => this.onPlayhead(tick);
+    }
+    if (this.context.state === "suspended") this.context.resume();
+  }
+
+  get playing() { return !!this.player?.playing; }
+
+  material() {
+    const { state, tracks } = this.source();
+    const piece = state.piece;
+    let notes = Object.values(state.notes);
+    if (this.override) { // the candidate replaces the region's notes on its tracks
+      const bar = barTicks(piece.time_signature);
+      const [from, to] = [this.override.bars[0] * bar, this.override.bars[1] * bar];
+      notes = notes.filter((n) => !(this.override.tracks.includes(n.track) && n.start >= from && n.start < to))
+        .concat(this.override.notes);
+    }
+    const programs = Object.fromEntries(state.tracks.map((t) => [t.id, t.program]));
+    return { notes, tempo: piece.tempo, beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
+      programOf: (track) => programs[track] ?? 0, audible: (note) => tracks.audible(note.track) };
+  }
+
+  play(fromTick = 0) {
+    this.ensure();
+    this.player.metronome = this.metronome;
+    this.player.loop = this.loopTicks();
+    this.player.play(fromTick);
+  }
+
+  stop() {
+    this.override = null;
+    this.player?.stop();
+  }
+
+  toggleLoop(bars) {
+    this.loopBars = this.loopBars ? null : bars;
+    if (this.player) this.player.loop = this.loopTicks();
+  }
+
+  loopTicks() {
+    if (!this.loopBars) return null;
+    const bar = barTicks(this.source().state.piece.time_signature);
+    return [this.loopBars[0] * bar, this.loopBars[1] * bar];
+  }
+
+  /** Play a candidate in context: from one bar before its region to its end. */
+  hearCandidate(notes, bars, tracks) {
+    this.ensure();
+    this.override = { notes, bars, tracks };
+    const bar = barTicks(this.source().state.piece.time_signature);
+    this.player.loop = null;
+    this.player.metronome = false;
+    this.player.play(Math.max(0, bars[0] - 1) * bar);
+  }
+
+  preview(pitch, trackId) {
+    this.ensure();
+    const track = this.source().state.tracks.find((t) => t.id === trackId);
+    this.synth.play({ pitch, velocity: 90, program: track?.program ?? 0, when: this.context.currentTime, duration: 0.35 });
+  }
+}

@@ -1,0 +1,102 @@
+"""The piano-roll studio in two browsers against the real server."""
+from playwright.sync_api import expect
+
+from .conftest import screenshot
+from .studio_helpers import chorale, invite_guest, me, notes, open_studio, roll_point, sign_up
+
+
+def draw_note(page, tick, pitch):
+    x, y = roll_point(page, tick, pitch)
+    page.mouse.click(x, y)
+
+
+def test_two_people_edit_together_and_undo_only_their_own(studio_server, new_page):
+    base = studio_server.url
+    ana, kim = new_page(), new_page()
+    sign_up(ana, base, "ana")
+    piece_id = chorale(ana, "Together")
+    invite_guest(ana, kim, base, piece_id, "Kim")
+    open_studio(ana, base, piece_id)
+    open_studio(kim, base, piece_id)
+    ana_id, kim_id = me(ana), me(kim)
+
+    draw_note(ana, 16 * 480, 72)  # bar 5, an empty bar
+    kim.wait_for_function(f"Object.values(window.studio.room.view.notes).some(n => n.author.id === {ana_id} "
+                          f"&& n.start === {16 * 480})")
+    colours = kim.evaluate("document.getElementById('roll').colours")
+    members = kim.evaluate("window.studio.members")
+    assert colours[str(ana_id)] == next(m["colour"] for m in members if m["id"] == ana_id)
+
+    kim.locator("#track-list li", has_text="Alto").click()
+    draw_note(kim, 17 * 480, 64)
+    ana.wait_for_function(f"Object.values(window.studio.room.view.notes).some(n => n.author.id === {kim_id})")
+    ana.locator("piano-roll").focus()
+    ana.keyboard.press("Control+KeyZ")
+    kim.wait_for_function(f"!Object.values(window.studio.room.view.notes).some(n => n.author.id === {ana_id} "
+                          f"&& n.start === {16 * 480})")
+    assert any(n["author"]["id"] == kim_id for n in notes(kim))
+    assert any(n["author"]["id"] == kim_id for n in notes(ana))
+    screenshot(ana, "studio")
+
+
+def test_a_viewer_watches_but_cannot_draw(studio_server, new_page):
+    base = studio_server.url
+    owner, viewer = new_page(), new_page()
+    sign_up(owner, base, "olga")
+    piece_id = chorale(owner, "Listen only")
+    invite_guest(owner, viewer, base, piece_id, "Vic", role="viewer")
+    open_studio(viewer, base, piece_id)
+    before = len(notes(viewer))
+    draw_note(viewer, 16 * 480, 70)
+    viewer.wait_for_timeout(500)
+    assert len(notes(viewer)) == before
+    expect(viewer.locator("#ai-status")).to_contain_text("viewer")
+
+
+def test_ask_for_an_infill_audition_candidates_and_accept(studio_server, new_page):
+    base = studio_server.url
+    ana, kim = new_page(), new_page()
+    sign_up(ana, base, "ada")
+    piece_id = chorale(ana, "With the AI")
+    invite_guest(ana, kim, base, piece_id, "Kit")
+    open_studio(ana, base, piece_id)
+    open_studio(kim, base, piece_id)
+
+    ruler_x, ruler_y = roll_point(ana, 1 * 1920 + 100, 84)
+    ana.mouse.click(ruler_x, ana.locator("piano-roll").bounding_box()["y"] + 8)  # bar 2 on the ruler
+    for name in ("Soprano", "Alto", "Tenor", "Bass"):
+        ana.locator("#track-list li", has_text=name).locator("input[data-ai]").check()
+    ana.select_option("#ai-operation", "infill")
+    ana.fill("#ai-candidates", "3")
+    ana.click("#ai-ask")
+    expect(ana.locator("#ai-proposal")).to_be_visible(timeout=60_000)
+    expect(ana.locator("#ai-count")).to_have_text("3")
+    ana.locator("piano-roll").focus()
+    ana.keyboard.press("BracketRight")
+    expect(ana.locator("#ai-index")).to_have_text("2")
+    screenshot(ana, "proposal")
+    ana.click("#ai-accept")
+    for page in (ana, kim):
+        page.wait_for_function("Object.values(window.studio.room.view.notes).some(n => n.author.kind === 'model')")
+    accepted = [n for n in notes(kim) if n["author"]["kind"] == "model"]
+    assert accepted and all(n["candidate"] == 1 and n["accepted_by"]["id"] == me(ana) for n in accepted)
+    ana.select_option("#filter", "ai")
+    screenshot(ana, "attribution-filter")
+
+
+def test_the_page_catches_up_after_the_server_restarts(studio_server, new_page):
+    base = studio_server.url
+    ana, kim = new_page(), new_page()
+    sign_up(ana, base, "ari")
+    piece_id = chorale(ana, "Restart")
+    invite_guest(ana, kim, base, piece_id, "Kai")
+    open_studio(ana, base, piece_id)
+    open_studio(kim, base, piece_id)
+    studio_server.kill()
+    expect(ana.locator("#connection")).to_have_text("offline")
+    draw_note(ana, 20 * 480, 76)  # drawn while offline: pending, re-sent on reconnect
+    studio_server.start()
+    expect(ana.locator("#connection")).to_have_text("online", timeout=20_000)
+    kim.wait_for_function(f"Object.values(window.studio.room.view.notes).some(n => n.start === {20 * 480})",
+                          timeout=20_000)
+    assert ana.evaluate("window.studio.room.seq") == kim.evaluate("window.studio.room.seq")
