@@ -59,6 +59,10 @@ function saveTracks(work) {
   work.log.push(['tracks', null, [...work.tracks]]);
 }
 
+/**
+ * The length of the whole piece in ticks.
+ * @param {{time_signature: number[], bars: number}} piece
+ */
 export function pieceTicks(piece) {
   return barTicks(piece.time_signature) * piece.bars;
 }
@@ -209,6 +213,7 @@ function barsDelete(state, op) {
   }
 }
 
+/** Throw OpError("too_large") (with no op index, as the server) when a working copy is over `limits`. */
 export function checkLimits(state, limits) {
   if (state.notes.size > limits.notes_per_piece) {
     throw new OpError('too_large', `a piece holds at most ${limits.notes_per_piece} notes`);

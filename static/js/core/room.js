@@ -193,7 +193,7 @@ const HANDLERS = {
       room.rebuilding = false;
       result.changed = true;
     }
-    for (const event of msg.events) room.takeEvent(event, result);
+    for (const event of msg.events || []) room.takeEvent(event, result);
     room.knownHead = Math.max(room.knownHead, msg.seq);
     if (result.changed) room.rebase();
   },

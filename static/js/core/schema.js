@@ -13,8 +13,8 @@ export const MAX_TICK = 10_000_000;
 export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}\n?$/;
 const KEY_PATTERN = /^[A-G](#|b)? (major|minor)\n?$/;
 const DENOMINATORS = [1, 2, 4, 8, 16, 32];
-export const AI_MODES = ['free', 'alternate', 'teacher_approves'];
-export const AI_OPERATIONS = ['continue', 'infill', 'harmonize', 'vary'];
+export const AI_MODES = Object.freeze(['free', 'alternate', 'teacher_approves']);
+export const AI_OPERATIONS = Object.freeze(['continue', 'infill', 'harmonize', 'vary']);
 /** Ops whose id the server fills in when a client leaves it out. */
 export const ID_FILLED = new Set(['note.add', 'track.add']);
 // Python's str.strip() whitespace (str.isspace), which differs from JS's \s (\x1c-\x1f, \x85; no \ufeff).
