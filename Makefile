@@ -20,9 +20,11 @@ migrate: install
 run: migrate
 	$(PY) -m studio.serve --host $(HOST) --port $(PORT)
 
-# Every test: the Python suite on the embedded default (SQLite), then the
-# production-path tests against real PostgreSQL and Redis when they answer.
+# Every test: the browser's pure core under node, the Python suite on the embedded
+# default (SQLite, browser tests included), then the room and generation tests
+# again against real PostgreSQL and Redis (with a real Celery worker).
 test: install
+	node --test tests/js/
 	$(PY) -m pytest -q -m "not production_path"
 	$(MAKE) --no-print-directory test-postgres
 

@@ -37,7 +37,7 @@ def _text(max_len):
 
 
 def _identifier(value, name):
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise OpError("invalid", f"{name} must be 1-64 letters, digits or _ . : -")
 
 
@@ -64,7 +64,7 @@ def _time_signature(value, name):
 
 
 def _key(value, name):
-    if not isinstance(value, str) or not KEY_PATTERN.match(value):
+    if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
         raise OpError("invalid", f"{name} must look like 'C major', 'F# minor' or 'Bb major'")
 
 

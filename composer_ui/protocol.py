@@ -42,12 +42,12 @@ def parse_frame(text, *, max_bytes: int) -> dict:
 def client_op_id_of(message: dict) -> str | None:
     """The client_op_id to echo in an error, when it is a sane string."""
     value = message.get("client_op_id")
-    return value if isinstance(value, str) and ID_PATTERN.match(value) else None
+    return value if isinstance(value, str) and ID_PATTERN.fullmatch(value) else None
 
 
 def parse_op(message: dict) -> tuple[str, list]:
     client_op_id = message.get("client_op_id")
-    if not isinstance(client_op_id, str) or not ID_PATTERN.match(client_op_id):
+    if not isinstance(client_op_id, str) or not ID_PATTERN.fullmatch(client_op_id):
         raise StudioError("invalid", "op needs a client_op_id of 1-64 letters, digits or _ . : -")
     extra = set(message) - {"type", "client_op_id", "ops", "base_seq"}
     if extra:
@@ -69,7 +69,7 @@ def _cursor(value):
 
 def _selection(value):
     return (isinstance(value, list) and len(value) <= 2_000
-            and all(isinstance(v, str) and ID_PATTERN.match(v) for v in value))
+            and all(isinstance(v, str) and ID_PATTERN.fullmatch(v) for v in value))
 
 
 def _playhead(value):
@@ -108,7 +108,7 @@ def _job_id(message: dict) -> int:
 
 def _request_id(message: dict) -> str:
     value = message.get("request_id", "")
-    if value != "" and (not isinstance(value, str) or not ID_PATTERN.match(value)):
+    if value != "" and (not isinstance(value, str) or not ID_PATTERN.fullmatch(value)):
         raise StudioError("invalid", "request_id must be 1-64 letters, digits or _ . : -")
     return value
 

@@ -167,3 +167,10 @@ def test_bar_count_defaults_to_one():
     state = apply_ops(base(), [{"op": "bars.insert", "at": 0}], ANA)
     assert state["piece"]["bars"] == 9
     assert apply_ops(state, [{"op": "bars.delete", "at": 0}], ANA)["piece"]["bars"] == 8
+
+
+def test_ids_with_a_trailing_newline_are_refused():
+    with pytest.raises(OpError):
+        validate_ops([{"op": "note.delete", "id": "n1\n"}])
+    with pytest.raises(OpError):
+        validate_ops([{"op": "piece.update", "key": "C major\n"}])

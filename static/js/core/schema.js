@@ -10,8 +10,8 @@
 export const MAX_TICK = 10_000_000;
 // Python's `$` also matches before one final "\n" (re.match without fullmatch); the `\n?` copies that
 // quirk so the two sides agree on every id and key the server accepts.
-export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}\n?$/;
-const KEY_PATTERN = /^[A-G](#|b)? (major|minor)\n?$/;
+export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const KEY_PATTERN = /^[A-G](#|b)? (major|minor)$/;
 const DENOMINATORS = [1, 2, 4, 8, 16, 32];
 export const AI_MODES = Object.freeze(['free', 'alternate', 'teacher_approves']);
 export const AI_OPERATIONS = Object.freeze(['continue', 'infill', 'harmonize', 'vary']);
