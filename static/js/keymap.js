@@ -8,6 +8,7 @@ export const SHORTCUTS = [
   { code: "Space", action: "play-toggle", label: "Play / stop" },
   { code: "Enter", action: "stop", label: "Stop and return to the loop start" },
   { code: "KeyL", action: "loop-toggle", label: "Loop the selected bars on / off" },
+  { code: "KeyR", action: "record-step", label: "Step recording from a MIDI keyboard on / off" },
   { code: "KeyB", action: "tool-draw", label: "Draw tool" },
   { code: "Digit1", action: "tool-draw", label: "Draw tool" },
   { code: "KeyE", action: "tool-select", label: "Select tool" },

@@ -9,6 +9,7 @@ import { barTicks, gridTicks } from "./core/ticks.js";
 import { actionFor, keyLabel, SHORTCUTS } from "./keymap.js";
 import { RoomSocket } from "./net/socket.js";
 import { AiPanel } from "./studio/ai-panel.js";
+import { setupRecording } from "./studio/recording.js";
 import { Audio } from "./studio/audio.js";
 import { TracksPanel } from "./studio/tracks-panel.js";
 import "./roll/piano-roll.js";
@@ -199,7 +200,9 @@ const ACTIONS = {
   "candidate-accept": () => ai.decide(true), "candidate-reject": () => ai.decide(false),
   "candidate-regenerate": () => ai.regenerate(), "candidate-play": () => ai.hear(),
   help: () => $("help").showModal(),
+  "record-step": () => recording.toggleStep(),
 };
+const recording = setupRecording({ roll, audio, tracks: tracksPanel, edit, flash });
 
 function transpose(semitones) {
   edit(selected().map((n) => noteUpdate(n.id, { pitch: Math.min(127, Math.max(0, n.pitch + semitones)) })));

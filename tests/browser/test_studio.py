@@ -100,3 +100,32 @@ def test_the_page_catches_up_after_the_server_restarts(studio_server, new_page):
     kim.wait_for_function(f"Object.values(window.studio.room.view.notes).some(n => n.start === {20 * 480})",
                           timeout=20_000)
     assert ana.evaluate("window.studio.room.seq") == kim.evaluate("window.studio.room.seq")
+
+
+FAKE_MIDI = """
+(() => {
+  const input = { name: "Test keyboard", onmidimessage: null };
+  const access = { inputs: new Map([["k", input]]), onstatechange: null };
+  navigator.requestMIDIAccess = async () => access;
+  window.__midi = (bytes) => input.onmidimessage && input.onmidimessage({ data: new Uint8Array(bytes) });
+})();
+"""
+
+
+def test_step_recording_from_a_midi_keyboard(studio_server, new_page):
+    base = studio_server.url
+    page = new_page()
+    page.add_init_script(FAKE_MIDI)
+    sign_up(page, base, "mia")
+    piece_id = chorale(page, "Keys")
+    open_studio(page, base, piece_id)
+    expect(page.locator("#midi-status")).to_have_text("MIDI: Test keyboard")
+    page.locator("#track-list li", has_text="Alto").click()
+    page.select_option("#grid", "1/8")
+    page.evaluate("document.getElementById('roll').playhead = 1920")  # bar 2
+    page.select_option("#record", "step")
+    for bytes_ in ([0x90, 60, 100], [0x90, 64, 90], [0x80, 60, 0], [0x90, 64, 0], [0x90, 67, 80], [0x80, 67, 0]):
+        page.evaluate("(b) => window.__midi(b)", bytes_)
+    page.wait_for_function("Object.values(window.studio.room.view.notes).filter(n => n.track === 't1-2').length === 3")
+    alto = sorted((n["start"], n["pitch"], n["duration"]) for n in notes(page) if n["track"] == "t1-2")
+    assert alto == [(1920, 60, 240), (1920, 64, 240), (2160, 67, 240)]
