@@ -5,19 +5,24 @@ from .conftest import screenshot
 from .studio_helpers import chorale, invite_guest, me, notes, open_studio, roll_point, sign_up
 
 
+def two_in_a_room(server, new_page, title):
+    """An owner and an invited guest with the same chorale open; returns (owner, guest, piece id)."""
+    owner, guest = new_page(), new_page()
+    sign_up(owner, server.url, "owner")
+    piece_id = chorale(owner, title)
+    invite_guest(owner, guest, server.url, piece_id, "Guest")
+    open_studio(owner, server.url, piece_id)
+    open_studio(guest, server.url, piece_id)
+    return owner, guest, piece_id
+
+
 def draw_note(page, tick, pitch):
     x, y = roll_point(page, tick, pitch)
     page.mouse.click(x, y)
 
 
 def test_two_people_edit_together_and_undo_only_their_own(studio_server, new_page):
-    base = studio_server.url
-    ana, kim = new_page(), new_page()
-    sign_up(ana, base, "ana")
-    piece_id = chorale(ana, "Together")
-    invite_guest(ana, kim, base, piece_id, "Kim")
-    open_studio(ana, base, piece_id)
-    open_studio(kim, base, piece_id)
+    ana, kim, piece_id = two_in_a_room(studio_server, new_page, "Together")
     ana_id, kim_id = me(ana), me(kim)
 
     draw_note(ana, 16 * 480, 72)  # bar 5, an empty bar
@@ -54,13 +59,7 @@ def test_a_viewer_watches_but_cannot_draw(studio_server, new_page):
 
 
 def test_ask_for_an_infill_audition_candidates_and_accept(studio_server, new_page):
-    base = studio_server.url
-    ana, kim = new_page(), new_page()
-    sign_up(ana, base, "ada")
-    piece_id = chorale(ana, "With the AI")
-    invite_guest(ana, kim, base, piece_id, "Kit")
-    open_studio(ana, base, piece_id)
-    open_studio(kim, base, piece_id)
+    ana, kim, piece_id = two_in_a_room(studio_server, new_page, "With the AI")
 
     ruler_x, ruler_y = roll_point(ana, 1 * 1920 + 100, 84)
     ana.mouse.click(ruler_x, ana.locator("piano-roll").bounding_box()["y"] + 8)  # bar 2 on the ruler
@@ -85,13 +84,7 @@ def test_ask_for_an_infill_audition_candidates_and_accept(studio_server, new_pag
 
 
 def test_the_page_catches_up_after_the_server_restarts(studio_server, new_page):
-    base = studio_server.url
-    ana, kim = new_page(), new_page()
-    sign_up(ana, base, "ari")
-    piece_id = chorale(ana, "Restart")
-    invite_guest(ana, kim, base, piece_id, "Kai")
-    open_studio(ana, base, piece_id)
-    open_studio(kim, base, piece_id)
+    ana, kim, piece_id = two_in_a_room(studio_server, new_page, "Restart")
     studio_server.kill()
     expect(ana.locator("#connection")).to_have_text("offline")
     draw_note(ana, 20 * 480, 76)  # drawn while offline: pending, re-sent on reconnect
