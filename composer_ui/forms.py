@@ -25,3 +25,19 @@ class PieceForm(forms.Form):
 
 class InviteForm(forms.Form):
     role = forms.ChoiceField(choices=[("editor", "editor"), ("viewer", "viewer")])
+
+
+class ClassroomForm(forms.Form):
+    """The owner's rules for the room: one voice per student, and how the AI may be used."""
+
+    own_tracks_only = forms.BooleanField(required=False, label="Own tracks only: members edit just their tracks")
+    ai_enabled = forms.BooleanField(required=False, label="AI partner on")
+    ai_mode = forms.ChoiceField(label="Turns", choices=[
+        ("free", "free: anyone asks the AI any time"),
+        ("alternate", "alternate: a person edits between two AI requests"),
+        ("teacher_approves", "teacher approves: only the owner accepts AI proposals")])
+    ai_operations = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                              label="The AI may", choices=[
+                                                  ("continue", "continue"), ("infill", "fill in"),
+                                                  ("harmonize", "harmonize"), ("vary", "vary")])
+    ai_quota_per_hour = forms.IntegerField(min_value=0, max_value=1000, label="AI requests per member per hour")

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import broadcast, selectors, services
 from .errors import StudioError
-from .forms import GuestJoinForm, InviteForm, PieceForm, SignUpForm
+from .forms import ClassroomForm, GuestJoinForm, InviteForm, PieceForm, SignUpForm
 from .models import Invite
+from .policy import policy_of
 
 
 def home(request):
@@ -66,6 +67,8 @@ def piece(request, piece_id):
     return render(request, "composer_ui/piece.html", {
         "membership": membership, "piece": membership.piece, "seq": seq, "state": state,
         "members": selectors.members_list(piece_id=piece_id), "invites": invites, "invite_form": InviteForm(),
+        "classroom_form": ClassroomForm(initial=policy_of(state["piece"]) | {
+            "own_tracks_only": state["piece"].get("own_tracks_only", False)}),
         "note_count": len(state["notes"])})
 
 
@@ -95,9 +98,13 @@ def invite_revoke(request, piece_id, token):
 @login_required
 @require_POST
 def piece_settings(request, piece_id):
-    """The owner's classroom settings from the plain page: who owns which track, 'own tracks only'."""
+    """The owner's classroom settings: who owns which track, 'own tracks only', the AI policy."""
     _membership_or_404(request, piece_id)
-    ops = [{"op": "piece.update", "own_tracks_only": request.POST.get("own_tracks_only") == "on"}]
+    form = ClassroomForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("piece", piece_id=piece_id)
+    ops = [{"op": "piece.update", **form.cleaned_data}]
     _, state = selectors.piece_state(piece_id=piece_id)
     for track in state["tracks"]:
         owner = request.POST.get(f"owner-{track['id']}", "")

@@ -64,10 +64,15 @@ def test_owner_assigns_tracks_and_turns_on_own_tracks_only():
     track = selectors.piece_state(piece_id=piece.pk)[1]["tracks"][0]["id"]
     owner = Client()
     owner.force_login(piece.owner)
-    owner.post(f"/pieces/{piece.pk}/settings/", {f"owner-{track}": str(student.pk), "own_tracks_only": "on"})
+    owner.post(f"/pieces/{piece.pk}/settings/", {f"owner-{track}": str(student.pk), "own_tracks_only": "on",
+                                                 "ai_enabled": "on", "ai_mode": "alternate",
+                                                 "ai_operations": ["harmonize", "infill"], "ai_quota_per_hour": "5"})
     state = selectors.piece_state(piece_id=piece.pk)[1]
     assert state["piece"]["own_tracks_only"] is True and state["tracks"][0]["owner"] == student.pk
+    assert (state["piece"]["ai_mode"], state["piece"]["ai_operations"], state["piece"]["ai_quota_per_hour"]) == (
+        "alternate", ["harmonize", "infill"], 5)
+    assert "alternate" in owner.get(f"/pieces/{piece.pk}/").content.decode()
     as_student = Client()
     as_student.force_login(student)
-    as_student.post(f"/pieces/{piece.pk}/settings/", {"own_tracks_only": ""})
+    as_student.post(f"/pieces/{piece.pk}/settings/", {"ai_mode": "free", "ai_quota_per_hour": "9"})
     assert selectors.piece_state(piece_id=piece.pk)[1]["piece"]["own_tracks_only"] is True
