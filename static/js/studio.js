@@ -31,13 +31,17 @@ const studio = {
     return { tracks: tracks.length ? tracks : [tracksPanel.active].filter(Boolean), bars: roll.bars };
   },
   showGhosts(ghosts) { roll.ghosts = ghosts; roll.render(); },
-  hear(notes, bars) { audio.hearCandidate(notes, bars); },
+  hear(notes, bars, tracks) { audio.hearCandidate(notes, bars, tracks); },
   onChange() { render(); },
 };
 const tracksPanel = new TracksPanel(studio);
 const ai = new AiPanel(studio);
 const audio = new Audio(() => ({ state: studio.room.view, tracks: tracksPanel }));
-audio.onPlayhead = (tick) => { roll.playhead = tick; roll.render(); sendPresence({ playhead: tick }); };
+audio.onPlayhead = (tick) => {
+  roll.playhead = tick;
+  roll.render();
+  sendPresence({ playhead: tick == null ? null : Math.round(tick) });
+};
 
 const scheme = location.protocol === "https:" ? "wss" : "ws";
 const socket = new RoomSocket(`${scheme}://${location.host}/ws/pieces/${pieceId}/`, {
@@ -276,6 +280,7 @@ function render() {
     colours: Object.fromEntries(studio.members.map((m) => [m.id, m.colour])) });
   roll.render();
   $("seq").textContent = studio.room.seq;
+  $("note-count").textContent = Object.keys(state.notes).length;
   $("undo").disabled = !studio.undo.canUndo;
   $("redo").disabled = !studio.undo.canRedo;
   renderPresence();

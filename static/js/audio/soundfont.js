@@ -1,0 +1,152 @@
+// General MIDI instruments from a SoundFont served from static/: the vendored spessasynth
+// (an AudioWorklet) playing TimGM6mb.sf2, behind the same play/click/stopAll interface as the
+// WebAudio `Synth`, which stays the fallback when anything here fails to load.
+
+// The vendor files are found relative to this module, so they load from wherever static/ is served.
+const VENDOR = new URL("../../vendor/spessasynth/", import.meta.url);
+const DRUMS = 9;            // GM percussion channel (MIDI channel 10)
+const OFF_AHEAD_S = 0.2;    // how far ahead note-offs are handed to the worklet (see `flush`)
+const FLUSH_MS = 25;
+const ALL_SOUND_OFF = 120;  // MIDI CC: kill a channel's voices at once
+const worklets = new WeakMap(); // context -> addModule promise: a processor name registers once
+
+/**
+ * Load the SoundFont synth. Rejects when the library, the worklet or the SoundFont cannot be
+ * loaded (or the SoundFont does not parse), so the caller can keep the WebAudio `Synth`.
+ * @param {BaseAudioContext} audioContext
+ * @param {{url?: string, timeoutMs?: number, gain?: number}} [options]
+ * @returns {Promise<{play: Function, click: Function, stopAll: Function,
+ *   output: GainNode, close: Function}>} the `Synth` interface, plus the output node and close()
+ */
+export async function createSoundFontSynth(audioContext,
+  { url = "/static/vendor/soundfonts/TimGM6mb.sf2", timeoutMs = 30000, gain = 1 } = {}) {
+  const ctx = audioContext;
+  if (!worklets.has(ctx)) {
+    worklets.set(ctx, ctx.audioWorklet.addModule(new URL("spessasynth_processor.min.js", VENDOR).href));
+  }
+  // A dynamic import, so a missing vendor file rejects this promise instead of the page's modules.
+  const [{ WorkletSynthesizer }, bank] = await Promise.all([
+    import(new URL("spessasynth_lib.min.js", VENDOR).href),
+    fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`SoundFont ${url}: HTTP ${r.status}`);
+      return r.arrayBuffer();
+    }),
+    worklets.get(ctx).catch((e) => { worklets.delete(ctx); throw e; }),
+  ]);
+
+  const synth = new WorkletSynthesizer(ctx);
+  const output = ctx.createGain();
+  output.gain.value = gain;
+  synth.connect(output);
+  output.connect(ctx.destination);
+  let timeout;
+  try {
+    // The library never settles addSoundBank on a parse error; it fires `soundBankError` instead.
+    await new Promise((resolve, reject) => {
+      synth.eventHandler.addEvent("soundBankError", "soundfont.js",
+        (e) => reject(new Error(`SoundFont ${url} did not load: ${e?.message ?? e}`)));
+      timeout = setTimeout(() => reject(new Error(`SoundFont synth not ready after ${timeoutMs} ms`)), timeoutMs);
+      synth.isReady.then(() => synth.soundBankManager.addSoundBank(bank, "main")).then(resolve, reject);
+    });
+  } catch (error) {
+    synth.destroy();
+    output.disconnect();
+    throw error;
+  } finally {
+    clearTimeout(timeout);
+  }
+
+  const program = new Array(16).fill(-1); // program set on each channel, -1 for none yet
+  const busyUntil = new Array(16).fill(0); // when each channel's last scheduled note ends
+  const sentUntil = new Array(16).fill(0); // latest event time already queued in the worklet
+  const quarantine = new Array(16).fill(0); // after stopAll: stale queued events end by then
+  let pendingOns = []; // {channel, time} note-ons queued in the worklet for a future time
+  let offs = []; // {channel, pitch, time} note-offs not yet handed to the worklet
+  let timer = null;
+
+  const sent = (channel, time) => { sentUntil[channel] = Math.max(sentUntil[channel], time); };
+  // Remember note-ons the worklet holds for later: only those can still start after stopAll.
+  function queued(channel, time, now) {
+    sent(channel, time);
+    pendingOns = pendingOns.filter((p) => p.time > now);
+    if (time > now) pendingOns.push({ channel, time });
+  }
+
+  // Note-offs wait here until they are near, so stopAll can drop them: the worklet's queue
+  // cannot be cleared, and a stale note-off would cut a later note on the same key.
+  function flush() {
+    const horizon = ctx.currentTime + OFF_AHEAD_S;
+    const due = offs.filter((o) => o.time <= horizon);
+    offs = offs.filter((o) => o.time > horizon);
+    for (const o of due) { synth.noteOff(o.channel, o.pitch, { time: o.time }); sent(o.channel, o.time); }
+    if (offs.length && timer === null) timer = setInterval(flush, FLUSH_MS);
+    if (!offs.length && timer !== null) { clearInterval(timer); timer = null; }
+  }
+
+  // A channel has one program at a time: keep one channel per program, reuse the channel idle
+  // longest (never 9, the drums), and skip channels whose stale events stopAll has not yet drained.
+  function channelFor(prog, now) {
+    const usable = (c) => c !== DRUMS && quarantine[c] <= now;
+    const same = program.findIndex((p, c) => p === prog && usable(c));
+    if (same >= 0) return same;
+    let pool = [...program.keys()].filter(usable);
+    if (!pool.length) pool = [...program.keys()].filter((c) => c !== DRUMS);
+    const channel = pool.reduce((a, b) => (busyUntil[b] < busyUntil[a] ? b : a));
+    setProgram(channel, prog);
+    return channel;
+  }
+
+  // Immediate, not timed: notes for this program may be scheduled out of time order.
+  function setProgram(channel, prog) {
+    if (program[channel] === prog) return;
+    synth.programChange(channel, prog);
+    program[channel] = prog;
+  }
+
+  const clamp = (v) => Math.max(0, Math.min(127, Math.round(v)));
+
+  return {
+    output,
+    /** Schedule one note; `when` and `duration` in seconds of the AudioContext clock. */
+    play({ pitch, velocity = 96, program: prog = 0, channel, when, duration }) {
+      const now = ctx.currentTime;
+      const at = Math.max(when ?? now, now);
+      const end = at + Math.max(duration ?? 0, 0.05);
+      const ch = channel ?? channelFor(clamp(prog), now);
+      if (channel !== undefined && channel !== DRUMS) setProgram(ch, clamp(prog));
+      synth.noteOn(ch, clamp(pitch), clamp(velocity), { time: at });
+      queued(ch, at, now);
+      busyUntil[ch] = Math.max(busyUntil[ch], end);
+      offs.push({ channel: ch, pitch: clamp(pitch), time: end });
+      flush();
+    },
+    /** A metronome click: GM woodblocks on the drum channel (drums ignore note-offs). */
+    click(when, accent) {
+      const at = Math.max(when, ctx.currentTime);
+      synth.noteOn(DRUMS, accent ? 76 : 77, accent ? 120 : 90, { time: at });
+      queued(DRUMS, at, ctx.currentTime);
+    },
+    /** Silence everything now, including notes already queued for the next few milliseconds. */
+    stopAll() {
+      const now = ctx.currentTime;
+      offs = [];
+      flush();
+      synth.stopAll(true);
+      // Notes queued for later still start; an all-sound-off queued at the same time kills each
+      // before it renders (the queue is sorted stably, so it runs after the note-on).
+      for (const { channel, time } of pendingOns) {
+        if (time > now) synth.controllerChange(channel, ALL_SOUND_OFF, 0, { time });
+      }
+      pendingOns = [];
+      // New notes go elsewhere until the stale events on these channels have run out.
+      sentUntil.forEach((t, c) => { if (t > now) quarantine[c] = t; });
+      busyUntil.fill(0);
+    },
+    /** Release the worklet and disconnect (the AudioContext stays open). */
+    close() {
+      this.stopAll();
+      synth.destroy();
+      output.disconnect();
+    },
+  };
+}
