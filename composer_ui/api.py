@@ -194,3 +194,41 @@ def job_regenerate(request, body, piece_id, job_id):
     job = services.generation_regenerate(piece_id=piece_id, user=request.user, **fields)
     broadcast.to_room_from_sync(piece_id, selectors.job_as_message(job))
     return {"job": selectors.job_as_message(job)}, 202
+
+
+# -- files in and out (docs/interop.md) ----------------------------------------------------
+
+from django.http import HttpResponse  # noqa: E402
+from django.utils.http import content_disposition_header  # noqa: E402
+
+from .interop import services as interop  # noqa: E402
+
+
+def file_api(*methods):
+    """Like ``api`` for views whose request or response is a file, not JSON: method and login checks,
+    errors as the API's JSON errors; the view returns its own response."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return JsonResponse({"error": {"code": "invalid", "message": f"use {' or '.join(methods)}"}},
+                                    status=405)
+            if not request.user.is_authenticated:
+                return JsonResponse({"error": {"code": "forbidden", "message": "log in first"}}, status=401)
+            try:
+                return view(request, *args, **kwargs)
+            except StudioError as error:
+                return JsonResponse({"error": error.as_dict()}, status=STATUS[error.code])
+        return wrapper
+    return decorate
+
+
+@file_api("GET")
+def piece_export(request, piece_id, fmt):
+    seq = _int_param(request, "seq", 0, 0, 2**62) or None
+    export = interop.export_piece(piece_id=piece_id, user=request.user, fmt=fmt, seq=seq)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Piece-Seq"] = str(export.seq)
+    return response

@@ -28,4 +28,5 @@ urlpatterns = [
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/", api.job_detail, name="api_job"),
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/decide/", api.job_decide, name="api_job_decide"),
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/regenerate/", api.job_regenerate, name="api_job_regenerate"),
+    path("api/pieces/<int:piece_id>/export/<str:fmt>/", api.piece_export, name="api_piece_export"),
 ]
