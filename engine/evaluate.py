@@ -139,7 +139,7 @@ def run(args):
                 for label, gen in (("GridCoco", neural), ("n-gram", ngram)):
                     filled = fill(g, gen.generate(req), r0, r1, task["voices"])
                     stats[label].append(region_stats(filled, r0, r1, task["voices"], key, spb))
-        results[name] = dict(task=task, per=per, onset=onset, stats={k: summarize(v) for k, v in stats.items()},
+        results[name] = dict(task=task, per=per, onset=onset, stats={k: summarize(v) for k, v in stats.items() if v},
                              seconds=time.time() - t0)
     report(results, args, len(pieces))
 
@@ -162,9 +162,11 @@ def report(results, args, n_pieces):
         allv = np.concatenate(r["per"]["neural"])
         print(f"| {r['task']['label']} | {len(r['per']['neural'])} | {n} | {a:.3f} ± {sa:.3f} | {c:.3f} ± {sc:.3f} "
               f"| {100 * (c - a) / c:.0f} % | {allv[on].mean():.2f} / {allv[~on].mean():.3f} |")
-        summary[name] = dict(neural=a, ngram=c, neural_se=sa, ngram_se=sc, cells=n)
+        summary[name] = dict(neural=float(a), ngram=float(c), neural_se=float(sa), ngram_se=float(sc), cells=int(n))
     for name, r in results.items():
         st = r["stats"]
+        if not st:
+            continue
         n = min(args.samples, len(r["per"]["neural"]))
         print(f"\n### {r['task']['label']}: one sampled candidate per region ({n} regions, default controls) "
               f"vs the real chorale on the same bars\n")
@@ -172,7 +174,7 @@ def report(results, args, n_pieces):
         print("|---|---:|---:|---:|")
         for k in st["Bach"]:
             print(f"| {k} | {st['Bach'][k]:.2f} | {st['GridCoco'][k]:.2f} | {st['n-gram'][k]:.2f} |")
-        summary[name]["stats"] = st
+        summary[name]["stats"] = {b: {k: float(v) for k, v in d.items()} for b, d in st.items()}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1)

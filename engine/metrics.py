@@ -31,12 +31,20 @@ def sounding(grid):
     return out
 
 
-def parallels(grid, t0, t1):
-    """(fifths, octaves) moving into sonorities that start in [t0, t1)."""
+def parallel_motions(grid, t0, t1):
+    """[(kind, (voice, cell), (voice, cell))] for each parallel fifth ('5') or
+    octave/unison ('8') moving into a sonority that starts in [t0, t1); the
+    cells are where the two arriving notes start."""
     snd = sounding(grid)
-    onset = (grid >= G.N_SPECIAL).any(0)
-    changes = [t for t in range(t1) if onset[t]]
-    fifths = octaves = 0
+    on = grid >= G.N_SPECIAL
+    start = np.zeros(grid.shape, np.int64)        # onset cell of the note sounding in each cell
+    for v in range(grid.shape[0]):
+        cur = 0
+        for t in range(grid.shape[1]):
+            cur = t if on[v, t] else cur
+            start[v, t] = cur
+    changes = np.flatnonzero(on.any(0)[:t1])
+    out = []
     for a, b in zip(changes, changes[1:]):
         if b < t0:
             continue
@@ -46,9 +54,15 @@ def parallels(grid, t0, t1):
                 if not (p and q and r and s) or p == r or q == s or (r - p) * (s - q) <= 0:
                     continue
                 iv1, iv2 = (p - q) % 12, (r - s) % 12
-                fifths += iv1 == 7 and iv2 == 7
-                octaves += iv1 == 0 and iv2 == 0
-    return fifths, octaves
+                if iv1 == iv2 and iv1 in (0, 7):
+                    out.append(("5" if iv1 == 7 else "8", (i, int(start[i, b])), (j, int(start[j, b]))))
+    return out
+
+
+def parallels(grid, t0, t1):
+    """(fifths, octaves) moving into sonorities that start in [t0, t1)."""
+    kinds = [k for k, _, _ in parallel_motions(grid, t0, t1)]
+    return kinds.count("5"), kinds.count("8")
 
 
 def region_stats(grid, t0, t1, voices, key, spb):

@@ -16,6 +16,7 @@ import torch
 
 from engine import grid as G
 from engine.api import Capabilities, CONTROL_SCHEMA, Generator, OPERATIONS
+from engine.metrics import parallel_motions
 from engine.problem import chunks, default_limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,7 +54,7 @@ class NeuralGenerator(Generator):
     name = "gridcoco"
 
     def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=3, right=2,
-                 chunk_bars=4, threads=None):
+                 chunk_bars=4, repair=2, threads=None):
         from engine.model import load_checkpoint
         self.device = pick_device(device)
         if threads:
@@ -72,6 +73,7 @@ class NeuralGenerator(Generator):
             self.checksum, self.meta = h.hexdigest(), {}
         self.model = model
         self.passes, self.left, self.right, self.chunk_bars = passes, left, right, chunk_bars
+        self.repair = repair          # rounds of re-sampling notes that make parallel 5ths/8ves
         self.version = self.meta.get("version", "untrained")
 
     def capabilities(self):
@@ -110,6 +112,10 @@ class NeuralGenerator(Generator):
             prev0 = x[:, :, w0 - 1] if w0 > 0 else torch.full((k, 4), G.PAD, device=dev)
             s = self._unmask(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
                              prev0, prob.temperature, prob.top_p, gen)
+            for _ in range(self.repair):
+                if not self._repair(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
+                                    prob.temperature, prob.top_p, gen):
+                    break
             score += s
             count += n
         return x.cpu().numpy(), (score / max(count, 1)).cpu().numpy()
@@ -143,3 +149,29 @@ class NeuralGenerator(Generator):
             score += (logp.gather(-1, tok[..., None])[..., 0] * commit).sum((1, 2))
             remaining &= ~commit
         return score
+
+    def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen):
+        """Re-sample the pitch of generated notes that arrive in parallel fifths or
+        octaves, given everything else (one pass). Returns False when none is left."""
+        K, _, W = x.shape
+        xs, free = x.cpu().numpy(), todo.cpu().numpy()
+        redo = np.zeros((K, 4, W), bool)
+        for k in range(K):
+            for _, a, b in parallel_motions(xs[k], 0, W):
+                for v, t in (a, b):
+                    redo[k, v, t] |= free[v, t]
+        if not redo.any():
+            return False
+        redo = torch.from_numpy(redo).to(x.device)
+        old = x.clone()
+        x[redo] = G.MASK
+        logp = self.model(x, pos[None].expand(K, W)).float().log_softmax(-1)
+        ok = allowed[None].expand(K, -1, -1, -1).clone()
+        ok[..., :G.N_SPECIAL] = False                       # keep the rhythm: pitches only
+        ok.scatter_(-1, old[..., None], False)              # and a different one
+        z = top_p_filter((logp / temp + bias[None]).masked_fill(~ok, float("-inf")), top_p)
+        u = torch.rand(z.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
+        tok = (z - torch.log(-torch.log(u))).argmax(-1)
+        tok = torch.where(torch.isinf(z.max(-1).values), old, tok)
+        x[redo] = tok[redo]
+        return True
