@@ -29,4 +29,6 @@ urlpatterns = [
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/decide/", api.job_decide, name="api_job_decide"),
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/regenerate/", api.job_regenerate, name="api_job_regenerate"),
     path("api/pieces/<int:piece_id>/export/<str:fmt>/", api.piece_export, name="api_piece_export"),
+    path("api/pieces/import/", api.pieces_import, name="api_pieces_import"),
+    path("api/pieces/<int:piece_id>/import/", api.piece_import, name="api_piece_import"),
 ]

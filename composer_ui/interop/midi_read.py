@@ -292,7 +292,7 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         per_track_channels.setdefault(track, []).append(channel)
     tracks = []
     for (track, channel) in sorted(groups):
-        base = channel_names.get((track, channel)) or names.get(track)
+        base = channel_names.get((track, channel)) or (names.get(track) if fmt == 1 else None)
         if base and fmt == 1 and len(per_track_channels[track]) > 1 and (track, channel) not in channel_names:
             base = f"{base} (channel {channel + 1})"
         name = base or ("Drums" if channel == 9 else f"Channel {channel + 1}" if fmt == 0 else f"Track {track + 1}")

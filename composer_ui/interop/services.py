@@ -4,10 +4,13 @@ Exports read a piece as it is now or as it was after any ``seq`` and convert it 
 modules. Imports (below) read an upload in the sandbox, plan its ops, and commit them as ONE event
 of kind ``import`` attributed to the importing user.
 """
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.signing import salted_hmac
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
@@ -15,7 +18,13 @@ from django.utils.text import slugify
 from .. import selectors
 from ..errors import StudioError
 from ..models import Event, GenerationJob
-from . import attribution, midi_export, musicxml_export, project
+from ..op_schema import validate_ops
+from ..permissions import EDIT_ROLES
+from ..services import pieces as pieces_service
+from ..services.pieces import Applied, piece_create
+from ..state import empty_state
+from . import attribution, convert, midi_export, musicxml_export, project, reader
+from .midi_read import Refusal
 
 FORMATS = {
     # name: (content type, file name ending)
@@ -115,3 +124,139 @@ def export_piece(*, piece_id: int, user, fmt: str, seq: int | None = None) -> Ex
     content_type, ending = FORMATS[fmt]
     stem = slugify(state["piece"]["title"])[:60] or "piece"
     return Export(content=content, content_type=content_type, filename=f"{stem}-v{seq}{ending}", seq=seq)
+
+
+# -- import ------------------------------------------------------------------------------------
+
+MUSIC_MAX_BYTES = 2 * 1024 * 1024
+PROJECT_MAX_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Imported:
+    piece_id: int
+    seq: int
+    message: dict  # the import event, as the room broadcasts it
+    warnings: list
+    summary: dict
+
+
+def upload_limits() -> tuple[int, int]:
+    """(music files, project files) in bytes; settings STUDIO_IMPORT_MAX_BYTES / STUDIO_IMPORT_MAX_PROJECT_BYTES."""
+    return (getattr(settings, "STUDIO_IMPORT_MAX_BYTES", MUSIC_MAX_BYTES),
+            getattr(settings, "STUDIO_IMPORT_MAX_PROJECT_BYTES", PROJECT_MAX_BYTES))
+
+
+def _studio_error(refusal: Refusal) -> StudioError:
+    return StudioError(refusal.code if refusal.code in ("invalid", "too_large", "unavailable") else "invalid",
+                       str(refusal))
+
+
+def _record(file_name: str, data: bytes, fmt: str) -> dict:
+    name = convert.clean_text((file_name or "").replace("\\", "/").rsplit("/", 1)[-1], 200, "upload")
+    return {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt}
+
+
+def _check_size(data: bytes, kind: str) -> None:
+    music, projects = upload_limits()
+    limit = projects if kind == "project" else music
+    if len(data) > limit:
+        raise StudioError("too_large", f"the file is {len(data) / 1048576:.1f} MiB; files of this kind may be at most "
+                                       f"{limit / 1048576:g} MiB"
+                                       + ("; save large scores as compressed .mxl" if kind == "musicxml" else ""))
+
+
+def _commit_import(piece_id: int, user, ops: list) -> Applied:
+    """Commit ``ops`` as ONE event of kind ``import``.
+
+    ``ops_apply`` caps a message at ``ops_per_message`` (500), a bound for clients; an import is one
+    server-built event however many notes it has (the piece's note/track/bar limits still apply), so
+    this calls the sequencer step ``pieces._commit`` under the same transaction and error mapping.
+    """
+    validate_ops(ops, trusted=True)
+    try:
+        with transaction.atomic():
+            return pieces_service._commit(piece_id, user, ops, None, "import", None)
+    except IntegrityError as error:
+        raise StudioError("unavailable", "the import could not be committed; nothing was imported, try again") from error
+    except OperationalError as error:
+        raise StudioError("unavailable", f"the database is unavailable ({type(error).__name__}); nothing was "
+                                         "imported, try again") from error
+
+
+def _parse(data: bytes, file_name: str) -> tuple[str, dict]:
+    try:
+        kind = reader.sniff(data)
+        _check_size(data, kind)
+        if kind == "project":
+            return "project", project.read_project(data)
+        return reader.read_score(data, max_notes=settings.STUDIO_LIMITS["notes_per_piece"])
+    except Refusal as refusal:
+        raise _studio_error(refusal) from None
+
+
+def import_new_piece(*, user, file_name: str, data: bytes, title: str | None = None,
+                     quantize: bool = False) -> Imported:
+    """A MIDI, MusicXML/.mxl or project file becomes a new piece owned by ``user``.
+
+    The piece's settings are its first event (``create``); everything in the file is the second,
+    ONE event of kind ``import`` attributed to ``user`` with the file's name and sha256. Any refusal
+    leaves nothing behind: parsing happens before the transaction, and the piece and both events
+    commit together or not at all.
+    """
+    fmt, parsed = _parse(data, file_name)
+    record = _record(file_name, data, fmt)
+    author = {"kind": "user", "id": user.pk}
+    if fmt == "project":
+        state = parsed["state"]
+        verified = signature_valid(state, parsed.get("signature"))
+        record["verified"] = verified
+        ops, warnings = project.project_ops(state, verified=verified, importer=author, record=record,
+                                            member_ids={user.pk})
+        if title:
+            ops[0] = {**ops[0], "title": convert.clean_text(title, 200, state["piece"]["title"])}
+        settings_op, summary = ops[0], {"format": "project", "file": record["file"], "sha256": record["sha256"],
+                                        "tracks": len(state["tracks"]), "notes": len(state["notes"]),
+                                        "bars": state["piece"]["bars"], "verified": verified}
+        create = {"title": settings_op["title"]}
+    else:
+        try:
+            plan = convert.plan_import(parsed, base_state=empty_state(), new_piece=True, quantize=quantize,
+                                       limits=settings.STUDIO_LIMITS, author=author, record=record, title=title)
+        except Refusal as refusal:
+            raise _studio_error(refusal) from None
+        settings_op, *rest = plan["ops"]
+        ops, warnings, summary = rest, plan["warnings"], plan["summary"]
+        create = {k: settings_op[k] for k in ("title", "tempo", "time_signature", "key", "bars")}
+    with transaction.atomic():
+        piece = piece_create(owner=user, tracks=[], **create)
+        try:
+            applied = _commit_import(piece.pk, user, ops)
+        except StudioError as error:
+            raise StudioError(error.code, f"the file could not be imported: {error.message}") from None
+    return Imported(piece_id=piece.pk, seq=applied.seq, message=applied.message, warnings=warnings, summary=summary)
+
+
+def import_into_piece(*, piece_id: int, user, file_name: str, data: bytes, quantize: bool = False) -> Imported:
+    """A MIDI or MusicXML/.mxl file's tracks are added to an existing piece (owners and editors) as ONE
+    ``import`` event. The piece keeps its tempo, meter and key; it grows if the music is longer."""
+    membership = selectors.membership_get(piece_id=piece_id, user=user)
+    if membership.role not in EDIT_ROLES:
+        raise StudioError("forbidden", "viewers can watch and play, but not import")
+    fmt, parsed = _parse(data, file_name)
+    if fmt == "project":
+        raise StudioError("invalid", "a studio project file becomes a new piece: import it from your pieces, "
+                                     "not into this one")
+    record = _record(file_name, data, fmt)
+    _, state = selectors.piece_state(piece_id=piece_id)
+    try:
+        plan = convert.plan_import(parsed, base_state=state, new_piece=False, quantize=quantize,
+                                   limits=settings.STUDIO_LIMITS, author={"kind": "user", "id": user.pk}, record=record)
+    except Refusal as refusal:
+        raise _studio_error(refusal) from None
+    try:
+        applied = _commit_import(piece_id, user, plan["ops"])
+    except StudioError as error:
+        raise StudioError(error.code, f"the file could not be imported: {error.message}") from None
+    return Imported(piece_id=piece_id, seq=applied.seq, message=applied.message, warnings=plan["warnings"],
+                    summary=plan["summary"])
