@@ -52,7 +52,8 @@ def validate_score(score) -> dict:
         for note in track["notes"]:
             if (not isinstance(note, list) or len(note) != 4 or not _int(note[0], 0, MAX_TICK)
                     or not _int(note[1], 1, MAX_TICK) or not _int(note[2], 0, 127) or not _int(note[3], 1, 127)):
-                bad("a note out of bounds")
+                bad("a note lies outside what a piece can hold: start 0 to 10,000,000 ticks, length at least "
+                    "1 tick, pitch and velocity 0/1 to 127")
     for name, checks in (("tempos", (lambda v: _int(v, 0, MAX_TICK), lambda v: _number(v, 0.01, 100_000))),
                          ("time_signatures", (lambda v: _int(v, 0, MAX_TICK), lambda v: _int(v, 1, 10_000),
                                               lambda v: _int(v, 1, 10_000))),

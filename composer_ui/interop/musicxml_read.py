@@ -98,9 +98,9 @@ def part_notes(part, warnings_counts: dict) -> tuple[list, bool]:
                 for member in members:
                     if isinstance(member, m21note.Unpitched):
                         percussion = True
-                        pitch = member.displayPitch().midi
+                        pitch = round(member.displayPitch().ps)
                     else:
-                        pitch = member.pitch.midi
+                        pitch = round(member.pitch.ps)  # .midi would fold octaves into range
                     if not 0 <= pitch <= 127:
                         warnings_counts["range"] = warnings_counts.get("range", 0) + 1
                         continue
@@ -147,9 +147,11 @@ def read_musicxml(text: str, *, max_notes: int = 20_000) -> dict:
                        "channel": 9 if percussion else channel if isinstance(channel, int) and 0 <= channel <= 15 else None,
                        "drum": percussion, "notes": sorted(notes)})
     if counts.get("grace"):
-        warnings.append(f"{counts['grace']} grace notes were left out (they take no time in the score)")
+        warnings.append(f"{counts['grace']} grace note{'s' if counts['grace'] > 1 else ''} were left out "
+                        "(they take no time in the score)")
     if counts.get("range"):
-        warnings.append(f"{counts['range']} notes outside the MIDI range were left out")
+        warnings.append(f"{counts['range']} note{'s' if counts['range'] > 1 else ''} outside the MIDI range "
+                        "(0-127) were left out")
     first = parts[0]
     signatures = [[_ticks(ts.getOffsetInHierarchy(first)), ts.numerator, ts.denominator]
                   for ts in first.recurse().getElementsByClass(meter.TimeSignature)]

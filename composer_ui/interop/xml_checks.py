@@ -163,10 +163,10 @@ def _read_limited(archive, info, limit: int) -> bytes:
                 chunks.append(chunk)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
         raise Refusal(f"the .mxl archive is corrupt ({str(error)[:100]})") from None
-    except Exception as error:  # zlib.error and friends
-        if isinstance(error, Refusal):
-            raise
-        raise Refusal(f"the .mxl archive is corrupt ({type(error).__name__})") from None
+    except Refusal:
+        raise
+    except Exception:  # zlib.error and friends
+        raise Refusal("the .mxl archive's compressed data is corrupt") from None
     return b"".join(chunks)
 
 
