@@ -9,6 +9,7 @@ import { barTicks, gridTicks } from "./core/ticks.js";
 import { actionFor, keyLabel, SHORTCUTS } from "./keymap.js";
 import { RoomSocket } from "./net/socket.js";
 import { AiPanel } from "./studio/ai-panel.js";
+import { setupFiles } from "./studio/files.js";
 import { setupRecording } from "./studio/recording.js";
 import { Audio } from "./studio/audio.js";
 import { TracksPanel } from "./studio/tracks-panel.js";
@@ -207,6 +208,7 @@ const ACTIONS = {
   "record-step": () => recording.toggleStep(),
 };
 const recording = setupRecording({ roll, audio, tracks: tracksPanel, edit, flash });
+setupFiles({ pieceId, roll, seq: () => studio.room.seq, flash });
 
 function transpose(semitones) {
   edit(selected().map((n) => noteUpdate(n.id, { pitch: Math.min(127, Math.max(0, n.pitch + semitones)) })));
