@@ -51,14 +51,19 @@ def _actor(value, *, nullable=False) -> bool:
     return value == {"kind": "system"}
 
 
-def read_project(data: bytes) -> dict:
-    """Parse and check a project file's shape; Refusal with a clear message otherwise."""
+def read_project(data: bytes, *, max_notes: int = MAX_NOTES) -> dict:
+    """Parse and check a project file; Refusal with a clear message otherwise. Runs in the sandbox."""
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise Refusal("the project file is not UTF-8 text") from None
     except (ValueError, RecursionError) as error:
         raise Refusal(f"the project file is not valid JSON ({str(error)[:120]})") from None
+    return check_project(document, max_notes=max_notes)
+
+
+def check_project(document, *, max_notes: int = MAX_NOTES) -> dict:
+    """Check a parsed project file's shape (again, in the server, on what the sandbox returned)."""
     if not isinstance(document, dict) or document.get("kind") != KIND:
         raise Refusal(f"this JSON is not a studio project file (its 'kind' must be {KIND!r})")
     version = document.get("schema_version")
@@ -80,21 +85,40 @@ def read_project(data: bytes) -> dict:
     unknown = set(piece) - set(PIECE_FIELDS) - {"ticks_per_quarter"}
     if unknown:
         raise Refusal(f"the project's piece has unknown fields: {', '.join(sorted(map(str, unknown)))[:200]}")
-    if len(notes) > MAX_NOTES or len(tracks) > 1000:
-        raise Refusal("the project file holds too many notes or tracks", "too_large")
+    if len(notes) > max_notes:
+        raise Refusal(f"the project holds {len(notes):,} notes; a piece holds at most {max_notes:,}", "too_large")
+    if len(tracks) > 1000:
+        raise Refusal("the project holds more than 1,000 tracks", "too_large")
+    if not all(_small(value) for value in piece.values()):
+        raise Refusal("the project's piece settings have values of the wrong kind")
     for track in tracks:
-        if not isinstance(track, dict) or set(track) != TRACK_FIELDS:
+        if not isinstance(track, dict) or set(track) != TRACK_FIELDS or not all(_small(v) for v in track.values()):
             raise Refusal(f"each track needs exactly {', '.join(sorted(TRACK_FIELDS))}")
     for note_id, note in notes.items():
         if not isinstance(note, dict) or set(note) != NOTE_FIELDS or note.get("id") != note_id:
             raise Refusal(f"note {str(note_id)[:64]!r} needs exactly {', '.join(sorted(NOTE_FIELDS))} "
                           "and its own id")
+        if not all(_small(note[k]) for k in ("id", "track", "start", "duration", "pitch", "velocity")):
+            raise Refusal(f"note {note_id[:64]!r} has values of the wrong kind")
         if not (_actor(note["author"]) and _actor(note["last_editor"]) and _actor(note["accepted_by"], nullable=True)
                 and (note["job"] is None or type(note["job"]) is int)
                 and (note["candidate"] is None or type(note["candidate"]) is int)
                 and type(note["human_edited"]) is bool):
             raise Refusal(f"note {note_id[:64]!r} has malformed provenance")
-    return document
+    signature = document.get("signature")
+    # Only what an import uses goes on: the names and statement the file carries are not read.
+    return {"schema_version": version, "kind": KIND, "state": state,
+            "signature": signature if isinstance(signature, str) and len(signature) <= 128 else None}
+
+
+def _small(value) -> bool:
+    """A scalar, short text, or a short list of scalars: what piece, track and note fields hold."""
+    if value is None or type(value) in (bool, int, float):
+        return True
+    if isinstance(value, str):
+        return len(value) <= 1000
+    return isinstance(value, list) and len(value) <= 8 and all(
+        v is None or type(v) in (bool, int, float) or (isinstance(v, str) and len(v) <= 100) for v in value)
 
 
 def project_ops(state: dict, *, verified: bool, importer: dict, record: dict, member_ids: set) -> tuple[list, list]:

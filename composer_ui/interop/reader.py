@@ -19,6 +19,7 @@ from pathlib import Path
 from . import midi_read, xml_checks
 from .convert import validate_score
 from .midi_read import Refusal
+from .project import check_project
 
 MEMORY_BYTES = 512 * 1024 * 1024
 CPU_SECONDS = 5
@@ -97,11 +98,14 @@ def run_sandbox(kind: str, payload: bytes, *, max_notes: int, memory: int = MEMO
         message = answer.get("error") if isinstance(answer, dict) else None
         raise Refusal(str(message or "the file could not be read")[:400],
                       code if code in ("invalid", "too_large") else "invalid")
+    if kind == "project":
+        return check_project(answer.get("score"), max_notes=max_notes)
     return validate_score(answer.get("score"))
 
 
 def read_score(data: bytes, *, max_notes: int, wall: float = WALL_SECONDS) -> tuple[str, dict]:
-    """(format, neutral score) of a MIDI or MusicXML upload; Refusal with a message otherwise."""
+    """(format, neutral score) of a MIDI or MusicXML upload, or ("project", checked document) of a
+    project file; Refusal with a message otherwise."""
     kind = sniff(data)
     if kind == "midi":
         midi_read.scan(data, max_notes=max_notes)
@@ -112,4 +116,6 @@ def read_score(data: bytes, *, max_notes: int, wall: float = WALL_SECONDS) -> tu
     if kind == "musicxml":
         text = xml_checks.check_xml(data)
         return "musicxml", run_sandbox("musicxml", text.encode("utf-8"), max_notes=max_notes, wall=wall)
-    raise Refusal("a studio project file (.json) is read by the project importer")
+    if kind == "project":
+        return "project", run_sandbox("project", data, max_notes=max_notes, wall=wall)
+    raise Refusal("this is not a file the studio can import")

@@ -1,6 +1,7 @@
 """The sandbox child: ``python -m composer_ui.interop.sandbox KIND MEMORY CPU MAX_NOTES``.
 
-Reads an already pre-checked file on stdin (KIND ``midi``: the bytes; ``musicxml``: UTF-8 text),
+Reads an already pre-checked file on stdin (KIND ``midi``: the bytes; ``musicxml``: UTF-8 text;
+``project``: a JSON project file),
 limits itself before touching it (address space MEMORY bytes, CPU seconds, no core dumps, no file
 writes, few file descriptors, no new processes), parses it, and writes one JSON object on stdout:
 ``{"ok": true, "score": {...}}`` or ``{"ok": false, "code": ..., "error": "why"}``. The parent
@@ -36,6 +37,10 @@ def parse(kind: str, data: bytes, max_notes: int) -> dict:
         from .musicxml_read import read_musicxml
 
         return read_musicxml(data.decode("utf-8"), max_notes=max_notes)
+    if kind == "project":
+        from .project import read_project
+
+        return read_project(data, max_notes=max_notes)
     raise ValueError(f"unknown kind {kind!r}")
 
 

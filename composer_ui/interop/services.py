@@ -188,8 +188,6 @@ def _parse(data: bytes, file_name: str) -> tuple[str, dict]:
     try:
         kind = reader.sniff(data)
         _check_size(data, kind)
-        if kind == "project":
-            return "project", project.read_project(data)
         return reader.read_score(data, max_notes=settings.STUDIO_LIMITS["notes_per_piece"])
     except Refusal as refusal:
         raise _studio_error(refusal) from None

@@ -159,3 +159,35 @@ def test_the_wall_clock_limit_stops_a_slow_parse():
     assert "took longer than 0.05 seconds" in str(refused.value)
     assert reader.STATS["timeouts"] == runs["timeouts"] + 1
     assert sandbox.__name__ == "composer_ui.interop.sandbox"
+
+
+@pytest.mark.django_db
+def test_hostile_project_files_are_refused_in_the_sandbox():
+    user = make_user()
+    base = {"schema_version": 1, "kind": "composer-studio.project",
+            "state": {"piece": {"title": "x", "tempo": 120, "time_signature": [4, 4], "key": "C major", "bars": 1,
+                                "ticks_per_quarter": 480}, "tracks": [], "notes": {}}}
+    note = {"id": "a", "track": "t", "start": 0, "duration": 1, "pitch": 60, "velocity": 9,
+            "author": {"kind": "user", "id": 1}, "job": None, "candidate": None, "accepted_by": None,
+            "last_editor": {"kind": "user", "id": 1}, "human_edited": False}
+    cases = {
+        "deep.json": b"[" * 200_000 + b"]" * 200_000,
+        "many-objects.json": b"[" + b"{}," * 3_000_000 + b"{}]",
+        "nan.json": json.dumps({**base, "x": float("nan")}).encode(),
+        "not-ours.json": b'{"kind": "something else"}',
+        "future.json": json.dumps({**base, "schema_version": 99}).encode(),
+        "huge-title.json": json.dumps({**base, "state": {**base["state"], "piece": {
+            **base["state"]["piece"], "title": [[[[]]]] * 5}}}).encode(),
+        "forged-author.json": json.dumps({**base, "state": {**base["state"], "notes": {
+            "a": {**note, "author": {"kind": "user", "id": 1, "admin": True}}}}}).encode(),
+        "too-many-notes.json": json.dumps({**base, "state": {**base["state"], "notes": {
+            f"n{i}": {**note, "id": f"n{i}"} for i in range(20_001)}}}).encode(),
+        "not-json.json": b"{nope",
+        "latin1.json": '{"kind": "é"}'.encode("latin-1"),
+    }
+    pieces = Piece.objects.count()
+    for name, data in cases.items():
+        with pytest.raises(StudioError) as refused:
+            interop.import_new_piece(user=user, file_name=name, data=data)
+        assert refused.value.code in CODES and len(refused.value.message) >= 15, (name, refused.value.message)
+    assert Piece.objects.count() == pieces

@@ -275,4 +275,12 @@ def test_export_then_import_over_http_round_trips_midi():
     data = client.get(f"/api/pieces/{piece.pk}/export/midi/").content
     created = client.post("/api/pieces/import/", {"file": upload("x.mid", data)}).json()
     assert notes_by_track(state_of(created["piece"]["id"])) == notes_by_track(state_of(piece.pk))
+    project = client.get(f"/api/pieces/{piece.pk}/export/json/").content
+    copied = client.post("/api/pieces/import/", {"file": upload("x.studio.json", project)})
+    assert copied.status_code == 201 and copied.json()["import"]["verified"] is True
+    assert state_of(copied.json()["piece"]["id"]) == state_of(piece.pk)
+    # a project file may be larger than a music file (16 MiB against 2 MiB)
+    padded = project.replace(b'"exported_at"', b'"padding": "' + b"x" * (3 * 1024 * 1024) + b'", "exported_at"', 1)
+    assert client.post("/api/pieces/import/", {"file": upload("big.json", padded)}).status_code == 201
+    assert client.post("/api/pieces/import/", {"file": upload("big.mid", padded)}).status_code == 413
     assert musicxml_export  # the MusicXML round trip is covered above
