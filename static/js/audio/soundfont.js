@@ -7,38 +7,50 @@ const VENDOR = new URL("../../vendor/spessasynth/", import.meta.url);
 const DRUMS = 9;            // GM percussion channel (MIDI channel 10)
 const OFF_AHEAD_S = 0.2;    // how far ahead note-offs are handed to the worklet (see `flush`)
 const FLUSH_MS = 25;
+const LAG_WINDOW_S = 1;     // how long a measurement of the worklet clock's lag counts
 const ALL_SOUND_OFF = 120;  // MIDI CC: kill a channel's voices at once
-const worklets = new WeakMap(); // context -> addModule promise: a processor name registers once
+const clamp = (v) => Math.max(0, Math.min(127, Math.round(v))); // a MIDI data byte
 
 /**
  * Load the SoundFont synth. Rejects when the library, the worklet or the SoundFont cannot be
  * loaded (or the SoundFont does not parse), so the caller can keep the WebAudio `Synth`.
  * @param {BaseAudioContext} audioContext
  * @param {{url?: string, timeoutMs?: number, gain?: number}} [options]
- * @returns {Promise<{play: Function, click: Function, stopAll: Function,
- *   output: GainNode, close: Function}>} the `Synth` interface, plus the output node and close()
+ * @returns {Promise<{play: Function, click: Function, stopAll: Function, output: GainNode,
+ *   lag: number, close: Function}>} the `Synth` interface, plus its output node, the measured
+ *   lag of the worklet's clock (seconds, already compensated) and close()
  */
 export async function createSoundFontSynth(audioContext,
   { url = "/static/vendor/soundfonts/TimGM6mb.sf2", timeoutMs = 30000, gain = 1 } = {}) {
   const ctx = audioContext;
-  if (!worklets.has(ctx)) {
-    worklets.set(ctx, ctx.audioWorklet.addModule(new URL("spessasynth_processor.min.js", VENDOR).href));
-  }
   // A dynamic import, so a missing vendor file rejects this promise instead of the page's modules.
+  // (addModule again on the same context is fine: the worklet's module map loads a URL once.)
   const [{ WorkletSynthesizer }, bank] = await Promise.all([
     import(new URL("spessasynth_lib.min.js", VENDOR).href),
     fetch(url).then((r) => {
       if (!r.ok) throw new Error(`SoundFont ${url}: HTTP ${r.status}`);
       return r.arrayBuffer();
     }),
-    worklets.get(ctx).catch((e) => { worklets.delete(ctx); throw e; }),
+    ctx.audioWorklet.addModule(new URL("spessasynth_processor.min.js", VENDOR).href),
   ]);
 
   const synth = new WorkletSynthesizer(ctx);
-  const output = ctx.createGain();
-  output.gain.value = gain;
-  synth.connect(output);
-  output.connect(ctx.destination);
+  // The processor keeps its own clock by counting the samples it renders, and in Chromium that
+  // clock can fall behind the context's while loading (seen headless: 0-20 ms, some loads 250 ms),
+  // which would make every timed event late. Each message it posts is stamped with its clock: the
+  // smallest gap to the context's clock in the last second (delivery only adds) is its lag.
+  let lag = 0;
+  let gaps = []; // [context time, gap]
+  synth.worklet.port.addEventListener("message", (e) => {
+    const stamp = e.data?.currentTime;
+    if (typeof stamp !== "number") return;
+    const now = ctx.currentTime;
+    gaps = gaps.filter(([t]) => t > now - LAG_WINDOW_S);
+    gaps.push([now, Math.max(0, now - stamp)]);
+    lag = Math.min(...gaps.map(([, g]) => g));
+  });
+  const output = new GainNode(ctx, { gain });
+  synth.connect(output).connect(ctx.destination);
   let timeout;
   try {
     // The library never settles addSoundBank on a parse error; it fires `soundBankError` instead.
@@ -55,6 +67,13 @@ export async function createSoundFontSynth(audioContext,
   } finally {
     clearTimeout(timeout);
   }
+  // Stamps from loading arrive in a burst behind the SoundFont parse, too late to trust: measure
+  // again with a few no-op messages (poly aftertouch 0) that the processor answers with an event.
+  gaps = [];
+  for (let i = 0; i < 4; i++) {
+    synth.polyPressure(15, 0, 0);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
 
   const program = new Array(16).fill(-1); // program set on each channel, -1 for none yet
   const busyUntil = new Array(16).fill(0); // when each channel's last scheduled note ends
@@ -63,13 +82,14 @@ export async function createSoundFontSynth(audioContext,
   let pendingOns = []; // {channel, time} note-ons queued in the worklet for a future time
   let offs = []; // {channel, pitch, time} note-offs not yet handed to the worklet
   let timer = null;
+  const at = (time) => ({ time: time - lag }); // event options: a context time on the worklet's clock
 
   const sent = (channel, time) => { sentUntil[channel] = Math.max(sentUntil[channel], time); };
   // Remember note-ons the worklet holds for later: only those can still start after stopAll.
-  function queued(channel, time, now) {
+  function queued(channel, time, now, options) {
     sent(channel, time);
     pendingOns = pendingOns.filter((p) => p.time > now);
-    if (time > now) pendingOns.push({ channel, time });
+    if (time > now) pendingOns.push({ channel, time, options });
   }
 
   // Note-offs wait here until they are near, so stopAll can drop them: the worklet's queue
@@ -78,7 +98,7 @@ export async function createSoundFontSynth(audioContext,
     const horizon = ctx.currentTime + OFF_AHEAD_S;
     const due = offs.filter((o) => o.time <= horizon);
     offs = offs.filter((o) => o.time > horizon);
-    for (const o of due) { synth.noteOff(o.channel, o.pitch, { time: o.time }); sent(o.channel, o.time); }
+    for (const o of due) { synth.noteOff(o.channel, o.pitch, at(o.time)); sent(o.channel, o.time); }
     if (offs.length && timer === null) timer = setInterval(flush, FLUSH_MS);
     if (!offs.length && timer !== null) { clearInterval(timer); timer = null; }
   }
@@ -103,28 +123,35 @@ export async function createSoundFontSynth(audioContext,
     program[channel] = prog;
   }
 
-  const clamp = (v) => Math.max(0, Math.min(127, Math.round(v)));
-
   return {
     output,
-    /** Schedule one note; `when` and `duration` in seconds of the AudioContext clock. */
+    /** Seconds the worklet's clock runs behind the AudioContext's (compensated; for diagnostics). */
+    get lag() { return lag; },
+    /**
+     * Schedule one note, like `Synth.play`: `when` and `duration` in seconds of the AudioContext
+     * clock, `program` a GM program 0-127. `channel` (0-15) skips the per-program allocation.
+     * @param {{pitch: number, velocity?: number, program?: number, channel?: number,
+     *   when: number, duration: number}} note
+     */
     play({ pitch, velocity = 96, program: prog = 0, channel, when, duration }) {
       const now = ctx.currentTime;
-      const at = Math.max(when ?? now, now);
-      const end = at + Math.max(duration ?? 0, 0.05);
+      const start = Math.max(when ?? now, now);
+      const end = start + Math.max(duration ?? 0, 0.05);
       const ch = channel ?? channelFor(clamp(prog), now);
       if (channel !== undefined && channel !== DRUMS) setProgram(ch, clamp(prog));
-      synth.noteOn(ch, clamp(pitch), clamp(velocity), { time: at });
-      queued(ch, at, now);
+      const options = at(start);
+      synth.noteOn(ch, clamp(pitch), clamp(velocity), options);
+      queued(ch, start, now, options);
       busyUntil[ch] = Math.max(busyUntil[ch], end);
       offs.push({ channel: ch, pitch: clamp(pitch), time: end });
       flush();
     },
     /** A metronome click: GM woodblocks on the drum channel (drums ignore note-offs). */
     click(when, accent) {
-      const at = Math.max(when, ctx.currentTime);
-      synth.noteOn(DRUMS, accent ? 76 : 77, accent ? 120 : 90, { time: at });
-      queued(DRUMS, at, ctx.currentTime);
+      const start = Math.max(when, ctx.currentTime);
+      const options = at(start);
+      synth.noteOn(DRUMS, accent ? 76 : 77, accent ? 120 : 90, options);
+      queued(DRUMS, start, ctx.currentTime, options);
     },
     /** Silence everything now, including notes already queued for the next few milliseconds. */
     stopAll() {
@@ -134,8 +161,8 @@ export async function createSoundFontSynth(audioContext,
       synth.stopAll(true);
       // Notes queued for later still start; an all-sound-off queued at the same time kills each
       // before it renders (the queue is sorted stably, so it runs after the note-on).
-      for (const { channel, time } of pendingOns) {
-        if (time > now) synth.controllerChange(channel, ALL_SOUND_OFF, 0, { time });
+      for (const { channel, time, options } of pendingOns) {
+        if (time > now) synth.controllerChange(channel, ALL_SOUND_OFF, 0, options);
       }
       pendingOns = [];
       // New notes go elsewhere until the stale events on these channels have run out.
