@@ -57,7 +57,7 @@ export class Player {
       // Unroll loops into absolute ticks: `offset` maps piece ticks onto the running clock.
       const span = this.loop ? this.loop[1] - this.loop[0] : Infinity;
       const lap = this.loop ? Math.floor((from - this.loop[0]) / span) : 0;
-      const offset = lap * span;
+      const offset = this.loop ? lap * span : 0;
       const windowEnd = Math.min(horizon, this.loop ? this.loop[0] + (lap + 1) * span : horizon);
       for (const note of src.notes) {
         const at = note.start + offset;

@@ -2,6 +2,7 @@
 // the WebAudio synth, and the lookahead player. A SoundFont synth can replace `Synth` behind
 // the same play/click/stopAll interface.
 import { Player } from "../audio/player.js";
+import { createSoundFontSynth } from "../audio/soundfont.js";
 import { Synth } from "../audio/synth.js";
 import { barTicks, beatTicks } from "../core/ticks.js";
 
@@ -21,6 +22,15 @@ export class Audio {
       this.synth = new Synth(this.context);
       this.player = new Player({ context: this.context, synth: this.synth }, () => this.material());
       this.player.onTick = (tick) => this.onPlayhead(tick);
+      // The WebAudio synth plays at once; the General MIDI SoundFont takes over once it has loaded.
+      createSoundFontSynth(this.context, { gain: 3 })
+        .then((soundfont) => {
+          this.synth.stopAll();
+          this.synth = soundfont;
+          this.player.synth = soundfont;
+          this.instrument = "SoundFont (TimGM6mb)";
+        })
+        .catch((error) => { this.instrument = "built-in synth"; console.warn("SoundFont unavailable:", error); });
     }
     if (this.context.state === "suspended") this.context.resume();
   }
