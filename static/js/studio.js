@@ -333,4 +333,5 @@ function escape(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+studio.audio = audio;
 window.studio = studio; // for the browser tests and the curious

@@ -122,3 +122,15 @@ def test_step_recording_from_a_midi_keyboard(studio_server, new_page):
     page.wait_for_function("Object.values(window.studio.room.view.notes).filter(n => n.track === 't1-2').length === 3")
     alto = sorted((n["start"], n["pitch"], n["duration"]) for n in notes(page) if n["track"] == "t1-2")
     assert alto == [(1920, 60, 240), (1920, 64, 240), (2160, 67, 240)]
+
+
+def test_play_uses_the_soundfont_and_moves_the_playhead(studio_server, new_page):
+    page = new_page()
+    sign_up(page, studio_server.url, "hal")
+    piece_id = chorale(page, "Listen")
+    open_studio(page, studio_server.url, piece_id)
+    page.click("#play")
+    page.wait_for_function("window.studio.audio.instrument === 'SoundFont (TimGM6mb)'", timeout=20_000)
+    page.wait_for_function("document.getElementById('roll').playhead > 480")
+    page.keyboard.press("Space")
+    assert page.evaluate("window.studio.audio.playing") is False
