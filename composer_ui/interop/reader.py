@@ -70,8 +70,12 @@ def run_sandbox(kind: str, payload: bytes, *, max_notes: int, memory: int = MEMO
                    "PYTHONDONTWRITEBYTECODE": "1"}
             command = [sys.executable, "-E", "-s", "-m", "composer_ui.interop.sandbox", kind, str(memory), str(cpu),
                        str(max_notes)]
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+            except OSError as error:
+                raise Refusal(f"the server could not start its file reader ({error.strerror or error}); "
+                              "try again later", "unavailable") from None
             try:
                 out, err = process.communicate(payload, timeout=wall)
             except subprocess.TimeoutExpired:
