@@ -80,8 +80,9 @@ def _note_add(state, op, actor):
         "job": provenance.get("job"),
         "candidate": provenance.get("candidate"),
         "accepted_by": provenance.get("accepted_by"),
-        "last_editor": author,
-        "human_edited": False,
+        # An import of a studio project brings back who last edited a note, too.
+        "last_editor": provenance.get("last_editor", author),
+        "human_edited": provenance.get("human_edited", False),
     }
     _check_note_fits(state, note)
     state["notes"][note["id"]] = note

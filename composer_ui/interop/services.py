@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.signing import salted_hmac
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
@@ -18,10 +18,8 @@ from django.utils.text import slugify
 from .. import selectors
 from ..errors import StudioError
 from ..models import Event, GenerationJob
-from ..op_schema import validate_ops
 from ..permissions import EDIT_ROLES
-from ..services import pieces as pieces_service
-from ..services.pieces import Applied, piece_create
+from ..services.pieces import Applied, ops_apply, piece_create
 from ..state import empty_state
 from . import attribution, convert, midi_export, musicxml_export, project, reader
 from .midi_read import Refusal
@@ -167,21 +165,11 @@ def _check_size(data: bytes, kind: str) -> None:
 
 
 def _commit_import(piece_id: int, user, ops: list) -> Applied:
-    """Commit ``ops`` as ONE event of kind ``import``.
-
-    ``ops_apply`` caps a message at ``ops_per_message`` (500), a bound for clients; an import is one
-    server-built event however many notes it has (the piece's note/track/bar limits still apply), so
-    this calls the sequencer step ``pieces._commit`` under the same transaction and error mapping.
-    """
-    validate_ops(ops, trusted=True)
-    try:
-        with transaction.atomic():
-            return pieces_service._commit(piece_id, user, ops, None, "import", None)
-    except IntegrityError as error:
-        raise StudioError("unavailable", "the import could not be committed; nothing was imported, try again") from error
-    except OperationalError as error:
-        raise StudioError("unavailable", f"the database is unavailable ({type(error).__name__}); nothing was "
-                                         "imported, try again") from error
+    """Commit ``ops`` as ONE event of kind ``import``: however many notes the file has, bounded by the
+    piece's own limits rather than the per-message limit for clients."""
+    limits = settings.STUDIO_LIMITS
+    return ops_apply(piece_id=piece_id, user=user, ops=ops, client_op_id=None, kind="import", trusted=True,
+                     max_ops=limits["notes_per_piece"] + limits["tracks_per_piece"] + 2)
 
 
 def _parse(data: bytes, file_name: str) -> tuple[str, dict]:

@@ -46,15 +46,17 @@ def piece_create(*, owner, title: str = "Untitled", tempo: int = 120, time_signa
 
 
 def ops_apply(*, piece_id: int, user, ops, client_op_id: str | None, kind: str = "edit",
-              actor: dict | None = None, trusted: bool = False) -> Applied:
+              actor: dict | None = None, trusted: bool = False, max_ops: int | None = None) -> Applied:
     """Validate, authorize and commit one message of ops as the next event of the piece.
 
     Re-sending a ``client_op_id`` already committed returns the original ack
     and applies nothing. Raises StudioError; on error nothing is written.
+    ``max_ops`` defaults to the per-message limit for clients; server-built
+    events (an import) pass their own bound.
     """
     if client_op_id is not None and (not isinstance(client_op_id, str) or not 1 <= len(client_op_id) <= 64):
         raise StudioError("invalid", "client_op_id must be a string of 1 to 64 characters")
-    validate_ops(ops, trusted=trusted, max_ops=_limits()["ops_per_message"])
+    validate_ops(ops, trusted=trusted, max_ops=max_ops or _limits()["ops_per_message"])
     try:
         with transaction.atomic():
             return _commit(piece_id, user, ops, client_op_id, kind, actor)

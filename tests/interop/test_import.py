@@ -99,8 +99,6 @@ def test_json_project_round_trips_exactly_with_provenance():
                for op in event.ops if op["op"] == "note.add")
 
 
-@pytest.mark.xfail(strict=True, reason="state.apply_ops's note.add takes author, job, candidate and accepted_by "
-                                       "from provenance but not last_editor/human_edited (docs/interop.md)")
 def test_json_project_round_trip_keeps_human_edits_of_ai_notes():
     owner = make_user()
     piece = make_piece(owner)

@@ -84,8 +84,8 @@ function noteAdd(state, op, actor) {
     job: provenance.job ?? null,
     candidate: provenance.candidate ?? null,
     accepted_by: provenance.accepted_by ?? null,
-    last_editor: author,
-    human_edited: false,
+    last_editor: Object.hasOwn(provenance, 'last_editor') ? provenance.last_editor : author,
+    human_edited: Object.hasOwn(provenance, 'human_edited') ? provenance.human_edited : false,
   };
   checkNoteFits(state, note);
   setNote(state, note.id, note);
