@@ -16,8 +16,9 @@ STATUS = {"bad_json": 400, "invalid": 400, "unknown_type": 400, "forbidden": 403
 MAX_BODY = 256 * 1024
 
 
-def api(*methods):
-    """Method check, login check, JSON body parsing and error mapping for one API view."""
+def file_api(*methods):
+    """Method and login checks, and StudioError as the API's JSON error, for a view that returns its own
+    response (a file download or upload)."""
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -27,10 +28,21 @@ def api(*methods):
             if not request.user.is_authenticated:
                 return JsonResponse({"error": {"code": "forbidden", "message": "log in first"}}, status=401)
             try:
-                body = _json_body(request) if request.method in ("POST", "PATCH", "PUT") else {}
-                result, status = view(request, body, *args, **kwargs)
+                return view(request, *args, **kwargs)
             except StudioError as error:
                 return JsonResponse({"error": error.as_dict()}, status=STATUS[error.code])
+        return wrapper
+    return decorate
+
+
+def api(*methods):
+    """``file_api`` for JSON views: the body is parsed for writes; the view returns (result, status)."""
+    def decorate(view):
+        @file_api(*methods)
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            body = _json_body(request) if request.method in ("POST", "PATCH", "PUT") else {}
+            result, status = view(request, body, *args, **kwargs)
             return JsonResponse(result, status=status)
         return wrapper
     return decorate
@@ -194,137 +206,3 @@ def job_regenerate(request, body, piece_id, job_id):
     job = services.generation_regenerate(piece_id=piece_id, user=request.user, **fields)
     broadcast.to_room_from_sync(piece_id, selectors.job_as_message(job))
     return {"job": selectors.job_as_message(job)}, 202
-
-
-# -- files in and out (docs/interop.md) ----------------------------------------------------
-
-from django.http import HttpResponse  # noqa: E402
-from django.utils.http import content_disposition_header  # noqa: E402
-
-from .interop import services as interop  # noqa: E402
-
-
-def file_api(*methods):
-    """Like ``api`` for views whose request or response is a file, not JSON: method and login checks,
-    errors as the API's JSON errors; the view returns its own response."""
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                return JsonResponse({"error": {"code": "invalid", "message": f"use {' or '.join(methods)}"}},
-                                    status=405)
-            if not request.user.is_authenticated:
-                return JsonResponse({"error": {"code": "forbidden", "message": "log in first"}}, status=401)
-            try:
-                return view(request, *args, **kwargs)
-            except StudioError as error:
-                return JsonResponse({"error": error.as_dict()}, status=STATUS[error.code])
-        return wrapper
-    return decorate
-
-
-@file_api("GET")
-def piece_export(request, piece_id, fmt):
-    seq = _int_param(request, "seq", 0, 0, 2**62) or None
-    export = interop.export_piece(piece_id=piece_id, user=request.user, fmt=fmt, seq=seq)
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Piece-Seq"] = str(export.seq)
-    return response
-
-
-import io  # noqa: E402
-
-from django.core.files.uploadedfile import InMemoryUploadedFile  # noqa: E402
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload  # noqa: E402
-from django.views.decorators.csrf import csrf_exempt, csrf_protect  # noqa: E402
-
-MULTIPART_OVERHEAD = 64 * 1024
-
-
-class CappedUpload(FileUploadHandler):
-    """Keeps uploads in memory and stops reading past the import limits (a project file may be larger)."""
-
-    def __init__(self, request, music_limit, project_limit):
-        super().__init__(request)
-        self.music_limit, self.project_limit = music_limit, project_limit
-        self.total, self.too_large = 0, None
-
-    def new_file(self, field_name, file_name, *args, **kwargs):
-        super().new_file(field_name, file_name, *args, **kwargs)
-        self.limit = self.project_limit if (file_name or "").lower().endswith(".json") else self.music_limit
-        self.buffer, self.size = io.BytesIO(), 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.size += len(raw_data)
-        self.total += len(raw_data)
-        if self.size > self.limit or self.total > self.project_limit + MULTIPART_OVERHEAD:
-            self.too_large = self.limit
-            raise StopUpload(connection_reset=False)
-        self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size):
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(self.buffer, self.field_name, self.file_name, self.content_type, file_size,
-                                    self.charset, self.content_type_extra)
-
-
-def upload_api(view):
-    """A multipart file upload under the API's rules: POST, logged in, CSRF as everywhere; the body is
-    refused above the import limits before it is parsed (413 too_large)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @file_api("POST")
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        music_limit, project_limit = interop.upload_limits()
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > project_limit + MULTIPART_OVERHEAD:
-            raise StudioError("too_large", f"an upload may be at most {music_limit / 1048576:g} MiB "
-                                           f"({project_limit / 1048576:g} MiB for a studio project file)")
-        handler = CappedUpload(request, music_limit, project_limit)
-        request.upload_handlers = [handler]
-        request.capped_upload = handler
-        return protected(request, *args, **kwargs)
-    return wrapper
-
-
-def _upload(request) -> tuple[str, bytes]:
-    handler = request.capped_upload
-    upload = request.FILES.get("file")
-    if handler.too_large:
-        raise StudioError("too_large", f"the file is larger than {handler.too_large / 1048576:g} MiB, "
-                                       "the most an import may be")
-    if upload is None:
-        raise StudioError("invalid", "send the file as the multipart form field 'file'")
-    return upload.name or "upload", upload.read()
-
-
-def _flag(request, name) -> bool:
-    return str(request.POST.get(name, "")).lower() in ("1", "true", "yes", "on")
-
-
-@upload_api
-def pieces_import(request):
-    file_name, data = _upload(request)
-    title = request.POST.get("title") or None
-    imported = interop.import_new_piece(user=request.user, file_name=file_name, data=data, title=title,
-                                        quantize=_flag(request, "quantize"))
-    membership = selectors.membership_get(piece_id=imported.piece_id, user=request.user)
-    return JsonResponse({"piece": _piece_summary(membership), "seq": imported.seq, "import": imported.summary,
-                         "warnings": imported.warnings}, status=201)
-
-
-@upload_api
-def piece_import(request, piece_id):
-    file_name, data = _upload(request)
-    imported = interop.import_into_piece(piece_id=piece_id, user=request.user, file_name=file_name, data=data,
-                                         quantize=_flag(request, "quantize"))
-    broadcast.to_room_from_sync(piece_id, imported.message)
-    return JsonResponse({"seq": imported.seq, "import": imported.summary, "warnings": imported.warnings}, status=200)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import api, views
+from . import api, api_files, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,7 +28,7 @@ urlpatterns = [
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/", api.job_detail, name="api_job"),
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/decide/", api.job_decide, name="api_job_decide"),
     path("api/pieces/<int:piece_id>/jobs/<int:job_id>/regenerate/", api.job_regenerate, name="api_job_regenerate"),
-    path("api/pieces/<int:piece_id>/export/<str:fmt>/", api.piece_export, name="api_piece_export"),
-    path("api/pieces/import/", api.pieces_import, name="api_pieces_import"),
-    path("api/pieces/<int:piece_id>/import/", api.piece_import, name="api_piece_import"),
+    path("api/pieces/<int:piece_id>/export/<str:fmt>/", api_files.piece_export, name="api_piece_export"),
+    path("api/pieces/import/", api_files.pieces_import, name="api_pieces_import"),
+    path("api/pieces/<int:piece_id>/import/", api_files.piece_import, name="api_piece_import"),
 ]
