@@ -9,6 +9,7 @@ import { barTicks, gridTicks } from "./core/ticks.js";
 import { actionFor, keyLabel, SHORTCUTS } from "./keymap.js";
 import { RoomSocket } from "./net/socket.js";
 import { AiPanel } from "./studio/ai-panel.js";
+import { renderPresence, showNoteCard } from "./studio/people.js";
 import { setupFiles } from "./studio/files.js";
 import { setupRecording } from "./studio/recording.js";
 import { Audio } from "./studio/audio.js";
@@ -163,7 +164,7 @@ roll.addEventListener("intent", (event) => {
     case "bars": roll.bars = d.range; updateRegionHint(); roll.render(); break;
     case "preview": audio.preview(d.pitch, d.track); break;
     case "cursor": sendPresence({ cursor: { tick: d.tick, pitch: Math.max(0, Math.min(127, d.pitch)) } }); break;
-    case "hover": showCard(d.note, d.x, d.y); break;
+    case "hover": showNoteCard($("note-card"), d.note, d.x, d.y, studio.members); break;
     case "refused": if (canEdit()) flash(d.reason); break;
   }
 });
@@ -285,15 +286,9 @@ function render() {
   $("note-count").textContent = Object.keys(state.notes).length;
   $("undo").disabled = !studio.undo.canUndo;
   $("redo").disabled = !studio.undo.canRedo;
-  renderPresence();
+  renderPresence($("presence"), { members: studio.members, present: studio.present, me,
+    jobs: studio.jobsRunning.values() });
   updateRegionHint();
-}
-
-function renderPresence() {
-  const chips = studio.members.filter((m) => studio.present.has(m.id) || m.id === me).map((m) =>
-    `<span class="chip" style="background:${m.colour}" title="${m.role}">${escape(m.name)}</span>`);
-  for (const job of studio.jobsRunning.values()) chips.push(`<span class="chip ai">${escape(job.description)}</span>`);
-  $("presence").innerHTML = chips.join("");
 }
 
 function updateRegionHint() {
@@ -303,18 +298,6 @@ function updateRegionHint() {
     ? `${region.bars[1] - region.bars[0] === 1 ? `Bar ${region.bars[1]}` : `Bars ${region.bars[0] + 1}-${region.bars[1]}`}`
       + ` of ${region.tracks.map((t) => names[t]).join(", ") || "no track"}`
     : "Select bars on the ruler (and tick tracks on the left).";
-}
-
-function showCard(note, x, y) {
-  const card = $("note-card");
-  if (!note) { card.hidden = true; return; }
-  const name = (who) => who?.kind === "model" ? `AI (${who.name})` : studio.members.find((m) => m.id === who?.id)?.name ?? "someone";
-  card.innerHTML = [`<strong>${escape(name(note.author))}</strong>`,
-    note.job ? `job ${note.job}, candidate ${note.candidate + 1}` : "",
-    note.accepted_by ? `accepted by ${escape(name(note.accepted_by))}` : "",
-    note.human_edited ? `edited by ${escape(name(note.last_editor))}` : ""].filter(Boolean).join("<br>");
-  Object.assign(card.style, { left: `${x + 14}px`, top: `${y + 14}px` });
-  card.hidden = false;
 }
 
 function setConnection(status) {
@@ -327,10 +310,6 @@ function flash(text) {
   ai.status(text);
   clearTimeout(flashTimer);
   flashTimer = setTimeout(() => ai.status(""), 4000);
-}
-
-function escape(text) {
-  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 studio.audio = audio;

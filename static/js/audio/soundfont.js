@@ -26,7 +26,7 @@ export async function createSoundFontSynth(audioContext,
   // A dynamic import, so a missing vendor file rejects this promise instead of the page's modules.
   // (addModule again on the same context is fine: the worklet's module map loads a URL once.)
   const [{ WorkletSynthesizer }, bank] = await Promise.all([
-    import(new URL("spessasynth_lib.min.js", VENDOR).href),
+    import("spessasynth_lib"), // resolved by the page's import map (templates/base.html)
     fetch(url).then((r) => {
       if (!r.ok) throw new Error(`SoundFont ${url}: HTTP ${r.status}`);
       return r.arrayBuffer();
