@@ -32,14 +32,15 @@ class ModelConfig:
 
 
 def rotary(T, dim, device):
+    """Rotation of each (even, odd) pair of head dims, as unit complex numbers (T, dim/2)."""
     inv = 1.0 / (10000 ** (torch.arange(0, dim, 2, device=device).float() / dim))
     ang = torch.arange(T, device=device).float()[:, None] * inv[None]
-    return ang.cos(), ang.sin()
+    return torch.polar(torch.ones_like(ang), ang)
 
 
-def apply_rotary(x, cos, sin):
-    x1, x2 = x[..., 0::2], x[..., 1::2]
-    return torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), -1).flatten(-2)
+def apply_rotary(x, rot):
+    xc = torch.view_as_complex(x.float().reshape(*x.shape[:-1], -1, 2))
+    return torch.view_as_real(xc * rot).flatten(-2).type_as(x)
 
 
 class Block(nn.Module):
@@ -55,10 +56,10 @@ class Block(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.p = cfg.dropout
 
-    def forward(self, x, cos, sin, mask):
+    def forward(self, x, rot, mask):
         B, T, C = x.shape
         q, k, v = self.qkv(self.ln1(x)).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
-        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        q, k = apply_rotary(q, rot), apply_rotary(k, rot)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.p if self.training else 0.0)
         x = x + self.drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
         return x + self.drop(self.out(F.gelu(self.fc(self.ln2(x)))))
@@ -96,10 +97,10 @@ class GridCoco(nn.Module):
         B, _, T = tokens.shape
         x = self.tok(tokens + self.voice_offset[None, :, None]).sum(1) + self.pos(pos)
         x = self.drop(x)
-        cos, sin = rotary(T, self.cfg.d_model // self.cfg.n_head, tokens.device)
+        rot = rotary(T, self.cfg.d_model // self.cfg.n_head, tokens.device)
         mask = None if valid is None else valid[:, None, None, :]
         for blk in self.blocks:
-            x = blk(x, cos, sin, mask)
+            x = blk(x, rot, mask)
         logits = self.head(self.ln_f(x))                       # (B, T, 4V)
         return logits.view(B, T, 4, self.cfg.vocab).permute(0, 2, 1, 3)
 

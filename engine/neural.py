@@ -53,7 +53,7 @@ def top_p_filter(logits, p):
 class NeuralGenerator(Generator):
     name = "gridcoco"
 
-    def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=3, right=2,
+    def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=3, right=1,
                  chunk_bars=4, repair=2, threads=None):
         from engine.model import load_checkpoint
         self.device = pick_device(device)
@@ -127,27 +127,27 @@ class NeuralGenerator(Generator):
         remaining = todo[None].repeat(K, 1, 1)
         score = torch.zeros(K, device=x.device)
         for p in range(P):
-            logp = self.model(x, pos[None].expand(K, W)).float().log_softmax(-1)   # (K, 4, W, V)
-            prev = torch.cat([prev0[:, :, None], x[:, :, :-1]], 2)
-            ok = allowed[None].expand(K, -1, -1, -1).clone()
-            ok[..., G.HOLD] &= (prev != G.REST) & (prev != G.PAD)
-            z = (logp / temp + bias[None]).masked_fill(~ok, float("-inf"))
-            z = top_p_filter(z, top_p)
-            u = torch.rand(z.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
-            tok = (z - torch.log(-torch.log(u))).argmax(-1)               # Gumbel-max sample
-            q = z.log_softmax(-1).gather(-1, tok[..., None])[..., 0]
             left_after = int(math.floor(n * math.cos(math.pi / 2 * (p + 1) / P)))
-            n_now = int(remaining[0].sum()) - left_after
-            if n_now <= 0:
+            m = int(remaining[0].sum())                    # the same for every chain
+            if m - left_after <= 0:
                 continue
+            logp = self.model(x, pos[None].expand(K, W)).float().log_softmax(-1)   # (K, 4, W, V)
+            k, v, t = remaining.nonzero(as_tuple=True)     # grouped by chain, m cells each
+            prev = torch.where(t > 0, x[k, v, (t - 1).clamp(min=0)], prev0[k, v])
+            ok = allowed[v, t].clone()
+            ok[:, G.HOLD] &= (prev != G.REST) & (prev != G.PAD)
+            lp = logp[k, v, t]                              # (K*m, V)
+            z = top_p_filter((lp / temp + bias[v, t]).masked_fill(~ok, float("-inf")), top_p)
+            u = torch.rand(z.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
+            tok = (z - torch.log(-torch.log(u))).argmax(-1)  # Gumbel-max sample
+            q = z.log_softmax(-1).gather(-1, tok[:, None])[:, 0]
             g = torch.rand(q.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
-            conf = q - torch.log(-torch.log(g)) * temp * (1 - (p + 1) / P)   # annealed noise
-            conf = conf.masked_fill(~remaining, float("-inf")).view(K, -1)
-            pick = conf.topk(n_now, -1).indices
-            commit = torch.zeros_like(conf, dtype=torch.bool).scatter_(1, pick, True).view(K, 4, W)
-            x[commit] = tok[commit]
-            score += (logp.gather(-1, tok[..., None])[..., 0] * commit).sum((1, 2))
-            remaining &= ~commit
+            conf = (q - torch.log(-torch.log(g)) * temp * (1 - (p + 1) / P)).view(K, m)  # annealed noise
+            pick = conf.topk(m - left_after, -1).indices + torch.arange(K, device=x.device)[:, None] * m
+            pick = pick.view(-1)
+            x[k[pick], v[pick], t[pick]] = tok[pick]
+            remaining[k[pick], v[pick], t[pick]] = False
+            score += torch.zeros(K, device=x.device).index_add_(0, k[pick], lp[pick, tok[pick]])
         return score
 
     def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen):

@@ -6,7 +6,7 @@ import pytest
 from engine.api import (CONTROL_SCHEMA, Controls, GenerateRequest, GenerateResponse,
                         InvalidRequest, Note, Piece, Region, RequestError, Track,
                         UnsupportedRequest)
-from tests.engine.conftest import melody_notes, satb_piece
+from engine.testing import melody_notes, satb_piece
 
 
 def req(op="infill", piece=None, region=None, **kw):

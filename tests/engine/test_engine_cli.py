@@ -7,7 +7,7 @@ from engine.api import Note, Piece, Track
 from engine.midi import read_midi, write_midi
 from engine.model import GridCoco, ModelConfig
 from engine.sample import main
-from tests.engine.conftest import melody_notes
+from engine.testing import melody_notes
 
 
 @pytest.fixture()

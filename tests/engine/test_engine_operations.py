@@ -4,7 +4,7 @@ import pytest
 
 from engine.api import Controls, GenerateRequest, Note, Piece, Region, Track
 from engine.music import scale_pcs
-from tests.engine.conftest import BASS, melody_notes, satb_piece
+from engine.testing import BASS, melody_notes, satb_piece
 
 BAR = 1920
 
