@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate test-python test-postgres bench-room clean
+.PHONY: run up test install migrate test-python test-postgres bench-room clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ migrate: install
 
 run: migrate
 	$(PY) -m studio.serve --host $(HOST) --port $(PORT)
+
+# The production topology on this machine (PostgreSQL and Redis must be running): 2 daphne
+# processes, a Celery worker and the job sweeper; see docs/deploy.md. Ctrl+C stops it all.
+up: install
+	$(PY) -m deploy.topology --env-file deploy/loopback.env
 
 # Every test: the browser's pure core under node, the Python suite on the embedded
 # default (SQLite, browser tests included), then the room and generation tests

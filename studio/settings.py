@@ -173,7 +173,7 @@ STUDIO_GENERATION = {
     "per_user_active": 2,  # queued or running jobs one person may have
     "per_room_active": 3,  # ... one piece may have
     "queue_max": env.int("STUDIO_GENERATION_QUEUE_MAX", 20),  # queued jobs in the whole studio
-    "sweep_every": 15,  # seconds between sweeps for expired leases
+    "sweep_every": env.float("STUDIO_SWEEP_EVERY", 15),  # seconds between sweeps for expired leases
     "sweep_in_process": env.bool("STUDIO_SWEEP_IN_PROCESS", True),  # the embedded pool sweeps itself
 }
 CELERY_TASK_ACKS_LATE = True
