@@ -31,3 +31,48 @@ def production_settings(app_configs, **kwargs):
     if not settings.DEBUG and settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer"):
         warnings.append(Warning("DEBUG is off but the channel layer is in-memory: set REDIS_URL.", id="studio.W003"))
     return warnings
+
+
+@register(Tags.security)
+def websocket_origin_checked(app_configs, **kwargs):
+    """Cross-site WebSocket hijacking: a page on another site must not open a room with our cookies."""
+    from channels.security.websocket import OriginValidator
+
+    from studio import asgi
+
+    websocket = getattr(asgi.application, "application_mapping", {}).get("websocket")
+    if not isinstance(websocket, OriginValidator):
+        return [Error("studio.asgi's WebSocket stack is not wrapped in AllowedHostsOriginValidator: any site "
+                      "could open a room with a visitor's session.", id="studio.E003")]
+    if "*" in websocket.allowed_origins and not settings.DEBUG:
+        return [Warning("ALLOWED_HOSTS contains '*', so WebSocket handshakes from any Origin are accepted.",
+                        id="studio.W004")]
+    return []
+
+
+@register(Tags.security)
+def message_size_limits(app_configs, **kwargs):
+    """The transport refuses oversized frames; the room answers smaller but still too large ones with
+    a clear `too_large`. That only works when the room's limit sits under the transport's."""
+    from studio.serve import TRANSPORT_MAX_BYTES
+
+    limits = getattr(settings, "STUDIO_LIMITS", {})
+    message_bytes, ops = limits.get("message_bytes"), limits.get("ops_per_message")
+    if type(message_bytes) is not int or not 0 < message_bytes <= TRANSPORT_MAX_BYTES:
+        return [Error(f"STUDIO_LIMITS['message_bytes'] must be set, from 1 to the transport's "
+                      f"{TRANSPORT_MAX_BYTES} bytes (studio.serve); it is {message_bytes!r}.", id="studio.E004")]
+    if type(ops) is not int or ops < 1:
+        return [Error(f"STUDIO_LIMITS['ops_per_message'] must be a positive integer; it is {ops!r}.",
+                      id="studio.E005")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def daphne_version(app_configs, **kwargs):
+    """The studio's WebSocket limits and tests assume daphne 4.2.3 (requirements.txt) or later."""
+    from importlib.metadata import version
+
+    found = version("daphne")
+    if tuple(int(part) for part in found.split(".")[:3] if part.isdigit()) < (4, 2, 3):
+        return [Warning(f"daphne {found} is older than 4.2.3, the release the studio is tested with; upgrade it.", id="studio.W005")]
+    return []
