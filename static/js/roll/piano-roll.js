@@ -2,7 +2,8 @@
 // It never talks to the server: the studio listens for `intent` events and sends ops.
 //
 // Properties the studio sets: state, ghosts, colours, me, locked, activeTrack, grid, filter,
-// selection, bars (the selected bar range), playhead, remote, tool.
+// selection, bars (the selected bar range), playhead, remote, tool; readOnly (the history page) refuses
+// every edit gesture but keeps hovering, bar selection and key previews.
 // Events: `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"preview"|"cursor"|"hover", ...}.
 import { barTicks } from "../core/ticks.js";
 import { Geometry, KEYS_WIDTH, RULER_HEIGHT, VELOCITY_HEIGHT } from "./geometry.js";
@@ -19,7 +20,7 @@ export class PianoRoll extends HTMLElement {
     this.geometry = new Geometry();
     Object.assign(this, { state: null, ghosts: null, colours: {}, me: null, locked: new Set(), activeTrack: null,
       grid: 120, filter: "all", selection: new Set(), bars: null, playhead: null, remote: {}, tool: "draw",
-      lastDuration: 480, preview: null });
+      lastDuration: 480, preview: null, readOnly: false });
     this.canvas.addEventListener("pointerdown", (e) => this.onPointerDown(e));
     this.canvas.addEventListener("pointermove", (e) => this.onPointerMove(e));
     this.canvas.addEventListener("pointerup", (e) => this.onPointerUp(e));
@@ -70,7 +71,7 @@ export class PianoRoll extends HTMLElement {
     return { x: event.clientX - r.left, y: event.clientY - r.top, height: r.height };
   }
 
-  editable(note) { return !this.locked.has(note.track); }
+  editable(note) { return !this.readOnly && !this.locked.has(note.track); }
 
   // -- gestures (one at a time; each is {move(e, p), up(e, p)}) ------------------------------
 
@@ -96,7 +97,8 @@ export class PianoRoll extends HTMLElement {
     if (this.gesture) this.gesture.move(event, p);
     else if (p.x > KEYS_WIDTH && p.y > RULER_HEIGHT) {
       const hit = this.geometry.hit(this.visibleNotes(), p.x, p.y);
-      this.canvas.style.cursor = hit ? (hit.edge ? "ew-resize" : "grab") : (this.tool === "draw" ? "crosshair" : "default");
+      this.canvas.style.cursor = this.readOnly ? "default"
+        : hit ? (hit.edge ? "ew-resize" : "grab") : (this.tool === "draw" ? "crosshair" : "default");
       this.emit("hover", { note: hit?.note ?? null, x: event.clientX, y: event.clientY });
       this.emit("cursor", { tick: Math.max(0, Math.round(this.geometry.tick(p.x))), pitch: this.geometry.pitch(p.y) });
     }
@@ -112,6 +114,7 @@ export class PianoRoll extends HTMLElement {
 
   startDraw(event, p) {
     const track = this.activeTrack;
+    if (this.readOnly) return this.emit("refused", { reason: "this roll is read-only" });
     if (!track || this.locked.has(track)) return this.emit("refused", { reason: "this track is locked for you" });
     const start = this.snap(this.geometry.tick(p.x) - (event.shiftKey ? 0 : this.grid / 2), event);
     const pitch = this.geometry.pitch(p.y);
