@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Event, Invite, Membership, Piece, Snapshot
+from .models import Decision, Event, GenerationJob, Invite, Membership, Piece, Proposal, Snapshot
 
 
 class MembershipInline(admin.TabularInline):
@@ -35,6 +35,41 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("piece", "user", "role", "joined_at")
+    list_filter = ("role",)
+    search_fields = ("piece__title", "user__username")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Job records are evidence for a study: shown, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(ReadOnlyAdmin):
+    list_display = ("id", "piece", "requester", "operation", "status", "model_name", "model_version", "seed",
+                    "created_at")
+    list_filter = ("status", "operation", "model_name")
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ("job", "created_at")
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("job", "user", "action", "candidate", "stale", "forced", "created_at")
+    list_filter = ("action",)
 
 
 admin.site.register(Snapshot)

@@ -75,9 +75,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_op(self, message):
         self.limit(self.op_bucket)
-        client_op_id, ops = protocol.parse_op(message)
+        client_op_id, ops, intent = protocol.parse_op(message)
         applied = await db(services.ops_apply)(piece_id=self.piece_id, user=self.user, ops=ops,
-                                                client_op_id=client_op_id)
+                                                client_op_id=client_op_id, kind=intent)
         # Committed: now, and only now, tell the room and acknowledge. The room goes first so
         # events leave this process in commit order as far as possible (fewer resyncs).
         if not applied.duplicate:

@@ -1,15 +1,18 @@
 """Who may send which ops: a pure check over the state before the ops apply."""
 from .op_schema import OWNER_ONLY_FIELDS
 
-OWNER, EDITOR, VIEWER = "owner", "editor", "viewer"
-ROLES = (OWNER, EDITOR, VIEWER)
+OWNER, EDITOR, VIEWER, RESEARCHER = "owner", "editor", "viewer", "researcher"
+ROLES = (OWNER, EDITOR, VIEWER, RESEARCHER)
 EDIT_ROLES = (OWNER, EDITOR)
+# Who may read a piece's whole history, analytics and research exports. A researcher
+# watches the room like a viewer and never edits: studying a session must not change it.
+HISTORY_ROLES = (OWNER, RESEARCHER)
 
 
 def ops_refusal(state: dict, ops: list, *, user_id: int, role: str) -> str | None:
     """Return why ``user_id`` may not apply ``ops``, or None when they may."""
     if role not in EDIT_ROLES:
-        return "viewers can watch and play, but not edit"
+        return f"{role}s can watch and play, but not edit"
     if role == OWNER:
         return None
     if any(op.get("op") == "piece.update" and set(op) & set(OWNER_ONLY_FIELDS) for op in ops):

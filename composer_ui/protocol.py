@@ -45,14 +45,22 @@ def client_op_id_of(message: dict) -> str | None:
     return value if isinstance(value, str) and ID_PATTERN.fullmatch(value) else None
 
 
-def parse_op(message: dict) -> tuple[str, list]:
+# Why a person sent an op message; it becomes the event's kind, so a history shows undo as undo.
+OP_INTENTS = ("edit", "undo", "redo")
+
+
+def parse_op(message: dict) -> tuple[str, list, str]:
+    """(client_op_id, ops, intent) of an `op` message."""
     client_op_id = message.get("client_op_id")
     if not isinstance(client_op_id, str) or not ID_PATTERN.fullmatch(client_op_id):
         raise StudioError("invalid", "op needs a client_op_id of 1-64 letters, digits or _ . : -")
-    extra = set(message) - {"type", "client_op_id", "ops", "base_seq"}
+    extra = set(message) - {"type", "client_op_id", "ops", "base_seq", "intent"}
     if extra:
-        raise StudioError("invalid", f"op does not take {', '.join(sorted(extra))[:200]}")
-    return client_op_id, message.get("ops")
+        raise StudioError("invalid", f"op does not take {', '.join(sorted(map(str, extra)))[:200]}")
+    intent = message.get("intent", "edit")
+    if intent not in OP_INTENTS:
+        raise StudioError("invalid", f"intent is one of {', '.join(OP_INTENTS)}")
+    return client_op_id, message.get("ops"), intent
 
 
 def parse_sync(message: dict, *, head_seq: int) -> int:

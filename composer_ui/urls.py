@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import api, api_files, views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("pieces/<int:piece_id>/", views.piece, name="piece"),
     path("pieces/<int:piece_id>/settings/", views.piece_settings, name="piece_settings"),
     path("pieces/<int:piece_id>/invites/", views.invite_new, name="invite_new"),
+    path("pieces/<int:piece_id>/members/<int:user_id>/role/", views.member_role, name="member_role"),
     path("pieces/<int:piece_id>/invites/<str:token>/revoke/", views.invite_revoke, name="invite_revoke"),
     # JSON API (docs/api.md)
     path("api/pieces/", api.pieces, name="api_pieces"),
@@ -31,4 +32,6 @@ urlpatterns = [
     path("api/pieces/<int:piece_id>/export/<str:fmt>/", api_files.piece_export, name="api_piece_export"),
     path("api/pieces/import/", api_files.pieces_import, name="api_pieces_import"),
     path("api/pieces/<int:piece_id>/import/", api_files.piece_import, name="api_piece_import"),
+    # Research: history, analytics and exports (docs/research-log.md)
+    path("", include("composer_ui.research.urls")),
 ]

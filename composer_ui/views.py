@@ -13,6 +13,7 @@ from . import broadcast, selectors, services
 from .errors import StudioError
 from .forms import ClassroomForm, GuestJoinForm, InviteForm, PieceForm, SignUpForm
 from .models import Invite
+from .permissions import EDITOR, HISTORY_ROLES, RESEARCHER, VIEWER
 from .policy import policy_of
 
 
@@ -69,7 +70,8 @@ def piece(request, piece_id):
         "members": selectors.members_list(piece_id=piece_id), "invites": invites, "invite_form": InviteForm(),
         "classroom_form": ClassroomForm(initial=policy_of(state["piece"]) | {
             "own_tracks_only": state["piece"].get("own_tracks_only", False)}),
-        "note_count": len(state["notes"])})
+        "note_count": len(state["notes"]), "history_roles": HISTORY_ROLES,
+        "assignable_roles": (EDITOR, VIEWER, RESEARCHER)})
 
 
 @login_required
@@ -90,6 +92,19 @@ def invite_new(request, piece_id):
 def invite_revoke(request, piece_id, token):
     try:
         services.invite_revoke(piece_id=piece_id, acting_user=request.user, token=token)
+    except StudioError as error:
+        messages.error(request, error.message)
+    return redirect("piece", piece_id=piece_id)
+
+
+@login_required
+@require_POST
+def member_role(request, piece_id, user_id):
+    """The owner makes a member an editor, a viewer or a researcher (who may read the history)."""
+    try:
+        services.member_role_set(piece_id=piece_id, acting_user=request.user, user_id=user_id,
+                                 role=request.POST.get("role", ""))
+        broadcast.members_changed_from_sync(piece_id, user_id)
     except StudioError as error:
         messages.error(request, error.message)
     return redirect("piece", piece_id=piece_id)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..errors import StudioError
 from ..models import PALETTE, Invite, Membership, Piece
-from ..permissions import EDITOR, OWNER, VIEWER
+from ..permissions import EDITOR, OWNER, RESEARCHER, VIEWER
 
 
 def _owner_or_forbidden(piece_id: int, acting_user) -> Piece:
@@ -69,8 +69,8 @@ def guest_create(*, display_name: str):
 
 
 def member_role_set(*, piece_id: int, acting_user, user_id: int, role: str) -> Membership:
-    if role not in (EDITOR, VIEWER):
-        raise StudioError("invalid", "a member's role is 'editor' or 'viewer' (the owner stays owner)")
+    if role not in (EDITOR, VIEWER, RESEARCHER):
+        raise StudioError("invalid", "a member's role is 'editor', 'viewer' or 'researcher' (the owner stays owner)")
     _owner_or_forbidden(piece_id, acting_user)
     membership = Membership.objects.filter(piece_id=piece_id, user_id=user_id).first()
     if membership is None:

@@ -20,6 +20,7 @@ const script = document.getElementById("studio-script");
 const pieceId = Number(script.dataset.piece);
 const me = Number(script.dataset.me);
 const $ = (id) => document.getElementById(id);
+const EDIT_ROLES = ["owner", "editor"]; // viewers and researchers watch and listen
 const roll = $("roll");
 
 const studio = {
@@ -133,7 +134,7 @@ function edit(ops, { merge = false } = {}) {
 }
 
 function canEdit() {
-  if (studio.role === "viewer") { flash("You are a viewer: you can listen, not edit."); return false; }
+  if (!EDIT_ROLES.includes(studio.role)) { flash(`You are a ${studio.role}: you can listen, not edit.`); return false; }
   return true;
 }
 
@@ -142,7 +143,7 @@ function undoOrRedo(kind) {
   const result = studio.undo[kind](studio.room.view, { key });
   if (!result) return flash(`Nothing to ${kind}.`);
   if (result.ops.length) {
-    socket.send(studio.room.localEdit(result.ops, { clientOpId: key }));
+    socket.send(studio.room.localEdit(result.ops, { clientOpId: key, intent: kind }));
   }
   if (result.skipped.length) flash(`Some of it was left alone: ${result.skipped[0].reason}`);
   render();
@@ -269,7 +270,7 @@ function sendPresence(fields) {
 function lockedTracks() {
   const state = studio.room.view;
   if (!state) return new Set();
-  if (studio.role === "viewer") return new Set(state.tracks.map((t) => t.id));
+  if (!EDIT_ROLES.includes(studio.role)) return new Set(state.tracks.map((t) => t.id));
   if (!state.piece.own_tracks_only || studio.role === "owner") return new Set();
   return new Set(state.tracks.filter((t) => t.owner !== me).map((t) => t.id));
 }

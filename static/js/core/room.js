@@ -44,15 +44,16 @@ export class RoomClient {
    * Apply a local edit optimistically and return the `op` message to send (send it now, or let
    * reconnected() re-send it). Throws OpError, changing nothing, if the ops do not apply to the view.
    * @param {object[]} ops
-   * @param {{clientOpId?: string}} [options] a client_op_id chosen beforehand (e.g. to key an undo entry)
-   * @returns {{type: "op", client_op_id: string, ops: object[], base_seq: number}}
+   * @param {{clientOpId?: string, intent?: "edit"|"undo"|"redo"}} [options] a client_op_id chosen beforehand
+   *   (e.g. to key an undo entry), and why the edit is made (the server records undo/redo as such)
+   * @returns {{type: "op", client_op_id: string, ops: object[], base_seq: number, intent?: string}}
    */
-  localEdit(ops, { clientOpId = newId('c') } = {}) {
+  localEdit(ops, { clientOpId = newId('c'), intent = 'edit' } = {}) {
     if (!this.ready) throw new Error('no welcome yet: nothing to edit');
     // As the server checks a client's ops: untrusted (no provenance), at most ops_per_message.
     validateOps(ops, { trusted: false, maxOps: this.limits.ops_per_message });
     this.view = applyOps(this.view, ops, this.me, this.limits);
-    this.pending.push({ clientOpId, ops });
+    this.pending.push({ clientOpId, ops, intent });
     return this.opMessage(this.pending[this.pending.length - 1]);
   }
 
@@ -94,8 +95,11 @@ export class RoomClient {
 
   // -- internals ------------------------------------------------------------------
 
-  opMessage({ clientOpId, ops }) {
-    return { type: 'op', client_op_id: clientOpId, ops, base_seq: this.seq };
+  opMessage({ clientOpId, ops, intent }) {
+    const message = { type: 'op', client_op_id: clientOpId, ops, base_seq: this.seq };
+    // The server records undo and redo as such in the piece's history; a plain edit needs no tag.
+    if (intent && intent !== 'edit') message.intent = intent;
+    return message;
   }
 
   requestSync(result, since = this.seq) {

@@ -1,0 +1,42 @@
+""""Regenerate exactly": the stored seed and model give the stored candidates again."""
+from composer_ui.models import Proposal
+
+
+def test_every_proposal_of_the_session_reproduces(session, client):
+    client.force_login(session.researcher)
+    for job in session.jobs.values():
+        result = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
+                             content_type="application/json").json()
+        assert result["match"] is True, result
+        assert [c["match"] for c in result["candidates"]] == [True] * job.num_candidates
+        assert result["installed_model"] == result["stored_model"] == f"{job.model_name}@{job.model_version}"
+
+
+def test_a_changed_proposal_does_not_match(session, client):
+    job = session.jobs["undecided"]
+    candidates = job.proposal.candidates
+    candidates[1]["notes"][0]["pitch"] += 1
+    Proposal.objects.filter(job=job).update(candidates=candidates)
+    client.force_login(session.teacher)
+    result = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
+                         content_type="application/json").json()
+    assert result["match"] is False and [c["match"] for c in result["candidates"]] == [True, False]
+    assert "different candidates" in result["reason"]
+
+
+def test_another_model_is_named_rather_than_run(session, client, settings):
+    settings.STUDIO_GENERATOR = "engine.ngram.NgramGenerator"
+    client.force_login(session.teacher)
+    job = session.jobs["accepted"]
+    result = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
+                         content_type="application/json").json()
+    assert result["match"] is False and result["candidates"] == []
+    assert "install that checkpoint" in result["reason"]
+
+
+def test_only_history_readers_may_reproduce(session, client):
+    client.force_login(session.student)
+    job = session.jobs["accepted"]
+    response = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
+                           content_type="application/json")
+    assert response.status_code == 403
