@@ -50,7 +50,7 @@ export function analyticsFigures(analytics) {
       chart: { label: "Acceptance rate by operation", max: 100, rows: acceptanceRows(acceptance.by_operation) } },
     { id: "acceptance-controls", title: "Acceptance by control settings", subtitle: "hover a bar for the full settings",
       chart: { label: "Acceptance rate by control settings", max: 100, rows: acceptanceRows(acceptance.by_controls) } },
-    { id: "acceptance-member", title: "Acceptance by member", subtitle: "who decided",
+    { id: "acceptance-member", title: "Acceptance by member", subtitle: "of the proposals each member asked for",
       chart: { label: "Acceptance rate by member", max: 100, rows: acceptanceRows(acceptance.by_member, byName) } },
     { id: "decision-time", title: "Time from proposal to decision",
       subtitle: decisions.count ? `median ${formatSeconds(decisions.median)}, mean ${formatSeconds(decisions.mean)}, `
