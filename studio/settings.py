@@ -92,7 +92,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30, "group_expiry": 3600},
+            # channels-redis blocks in BZPOPMIN for 5 s at a time; redis-py 8 reads with a 5 s socket
+            # timeout by default, so every idle receive raised TimeoutError and killed the connection.
+            # Reads wait longer than a blocking pop; connecting still fails fast.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
+                       "capacity": 1000, "expiry": 30, "group_expiry": 3600},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
