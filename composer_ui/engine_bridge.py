@@ -55,6 +55,8 @@ def check_request(state: dict, *, operation, tracks, bars, controls, candidates,
     if seed is not None and (type(seed) is not int or not 0 <= seed <= MAX_SEED):
         raise StudioError("invalid", f"seed must be an integer from 0 to {MAX_SEED}")
     _check_controls(controls, caps["controls"])
+    if not set(controls.get("pitch_range", {})) <= set(track_ids):  # keys are stored with the job: no junk
+        raise StudioError("invalid", "pitch_range maps track ids of this piece to [low, high] pitches")
     return Region(tuple(tracks), bars[0], bars[1])
 
 

@@ -12,6 +12,9 @@ MAX_TICK = 10_000_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 KEY_PATTERN = re.compile(r"^[A-G](#|b)? (major|minor)$")
 DENOMINATORS = (1, 2, 4, 8, 16, 32)
+MAX_USER_ID = 2**31 - 1  # django.contrib.auth's user ids are 32-bit; a larger one overflowed SQLite
+# NUL and lone surrogates are refused by PostgreSQL (text and jsonb); no name needs a control character.
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class OpError(StudioError):
@@ -31,8 +34,11 @@ def _int(lo, hi):
 
 def _text(max_len):
     def check(value, name):
-        if not isinstance(value, str) or not 1 <= len(value.strip()) <= max_len:
+        # The length is of the value as stored, padding included (the database column has a limit too).
+        if not isinstance(value, str) or not value.strip() or len(value) > max_len:
             raise OpError("invalid", f"{name} must be text of 1 to {max_len} characters")
+        if UNPRINTABLE.search(value):
+            raise OpError("invalid", f"{name} must not contain control characters")
     return check
 
 
@@ -47,7 +53,7 @@ def _bool(value, name):
 
 
 def _owner(value, name):
-    if value is not None and (type(value) is not int or value < 1):
+    if value is not None and (type(value) is not int or not 1 <= value <= MAX_USER_ID):
         raise OpError("invalid", f"{name} must be a user id or null")
 
 

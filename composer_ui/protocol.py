@@ -9,6 +9,7 @@ from .errors import StudioError
 from .op_schema import ID_PATTERN
 
 PROTOCOL_VERSION = 1
+MAX_JOB_ID = 2**63 - 1  # job ids are a BigAutoField: no larger one exists, so none reaches a query
 CLIENT_TYPES = ("op", "sync", "presence", "ping", "generate", "decide", "regenerate", "cancel")
 
 
@@ -109,7 +110,7 @@ def _only(message: dict, allowed: set, kind: str) -> None:
 
 def _job_id(message: dict) -> int:
     job_id = message.get("job_id")
-    if type(job_id) is not int or job_id < 1:
+    if type(job_id) is not int or not 1 <= job_id <= MAX_JOB_ID:
         raise StudioError("invalid", "job_id must be a positive integer")
     return job_id
 

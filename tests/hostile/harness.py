@@ -65,7 +65,7 @@ def fuzz_piece_build(owner, *, editors=(), viewers=()):
 
 def head_snapshot(piece_id: int) -> tuple[int, str]:
     seq, state = selectors.piece_state(piece_id=piece_id)
-    return seq, json.dumps(state)
+    return seq, json.dumps(state, sort_keys=True)  # jsonb (snapshots) does not keep key order
 
 
 def log_replay_matches_head(piece_id: int) -> bool:

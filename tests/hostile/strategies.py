@@ -45,18 +45,27 @@ junk = st.one_of(
 )
 
 
+# Strings a database or a terminal may choke on: NUL (PostgreSQL text and jsonb refuse it), a lone
+# surrogate (not UTF-8), control and bidi characters, padding that hides a long value from strip().
+HOSTILE_STRINGS = ["a\x00b", "\x00", "\ud800", "x\udfff", "\x1b[31mred", "\u202egnp.exe", "line\nbreak", "\x7f",
+                   " " * 300 + "t", "t" + "\u3000" * 100, "\ufeffname", "𝄞" * 81, "%s%n", "{{ 7*7 }}"]
+EXTREME_INTS = [2**70, -2**70, 2**63, 2**63 - 1, -2**63 - 1, 2**31, 2**31 - 1, -1, 0, 10**18]
+free_text = st.text(min_size=1, max_size=30) | st.sampled_from(HOSTILE_STRINGS)
+
+
 def _op(name, required, optional):
     return st.fixed_dictionaries({"op": st.just(name), **required}, optional=optional)
 
 
-piece_fields = {"title": st.text(min_size=1, max_size=30), "tempo": st.integers(20, 400),
+piece_fields = {"title": free_text, "tempo": st.integers(20, 400),
                 "time_signature": st.sampled_from([[4, 4], [3, 4], [6, 8], [2, 2], [5, 4]]),
                 "key": st.sampled_from(["C major", "F# minor", "Bb major", "E minor"]),
                 "bars": st.integers(1, 40), "own_tracks_only": st.booleans(), "ai_enabled": st.booleans(),
                 "ai_mode": st.sampled_from(["free", "alternate", "teacher_approves"]),
                 "ai_operations": st.lists(st.sampled_from(["continue", "infill", "harmonize", "vary"]), unique=True),
                 "ai_quota_per_hour": st.integers(0, 1_000)}
-track_fields = {"program": st.integers(0, 127), "channel": st.integers(0, 15), "owner": st.none(),
+track_fields = {"program": st.integers(0, 127), "channel": st.integers(0, 15),
+                "owner": st.none() | st.integers(1, 8) | st.sampled_from(EXTREME_INTS),
                 "pitch_range": st.tuples(st.integers(0, 60), st.integers(61, 127)).map(list)}
 
 valid_op = st.one_of(
@@ -65,8 +74,8 @@ valid_op = st.one_of(
     _op("note.update", {"id": note_id}, {"start": tick, "duration": duration, "pitch": st.integers(0, 127),
                                          "velocity": st.integers(1, 127), "track": track_id}),
     _op("note.delete", {"id": note_id}, {}),
-    _op("track.add", {"name": st.text(min_size=1, max_size=20)}, {"id": track_id, **track_fields}),
-    _op("track.update", {"id": track_id}, {"name": st.text(min_size=1, max_size=20), **track_fields}),
+    _op("track.add", {"name": free_text}, {"id": track_id, **track_fields}),
+    _op("track.update", {"id": track_id}, {"name": free_text, **track_fields}),
     _op("track.delete", {"id": track_id}, {}),
     _op("piece.update", {}, piece_fields).filter(lambda op: len(op) > 1),
     _op("bars.insert", {"at": st.integers(0, 10)}, {"count": st.integers(1, 4)}),
@@ -89,8 +98,10 @@ valid_other_message = st.one_of(
          "tracks": st.lists(track_id, min_size=1, max_size=2, unique=True),
          "bars": st.tuples(st.integers(0, 8), st.integers(1, 3)).map(lambda b: [b[0], b[0] + b[1]])},
         optional={"request_id": client_op_id, "candidates": st.integers(1, 4), "seed": st.integers(0, 2**31 - 1),
-                  "controls": st.fixed_dictionaries({}, optional={"temperature": st.floats(0.1, 1.5),
-                                                                  "stay_in_key": st.booleans()})}),
+                  "controls": st.fixed_dictionaries({}, optional={
+                      "temperature": st.floats(0.1, 1.5), "stay_in_key": st.booleans(),
+                      "pitch_range": st.dictionaries(track_id | st.sampled_from(HOSTILE_STRINGS),
+                                                     st.just([40, 80]), max_size=2)})}),
     st.fixed_dictionaries({"type": st.just("decide"), "job_id": job_ref},
                           optional={"auditioned": st.lists(st.integers(0, 3), max_size=4)}).flatmap(
         lambda m: st.sampled_from([{**m, "reject": True}, {**m, "accept": 0}, {**m, "accept": 1, "force": True}])),
@@ -110,7 +121,7 @@ def mutated_message(draw, base=st.one_of(valid_op_message, valid_other_message))
     message = dict(draw(base))
     if "ops" in message:
         message["ops"] = [dict(op) for op in message["ops"]]
-    kind = draw(st.sampled_from(["op_value", "op_missing", "op_forged", "op_unknown", "msg_value", "msg_missing",
+    kind = draw(st.sampled_from(["op_value", "op_extreme", "msg_extreme", "op_missing", "op_forged", "op_unknown", "msg_value", "msg_missing",
                                  "msg_forged", "type", "ops_shape"]))
     ops = _ops_of(message)
     if kind.startswith("op_") and not ops:
@@ -118,6 +129,10 @@ def mutated_message(draw, base=st.one_of(valid_op_message, valid_other_message))
     if kind == "op_value":
         op = draw(st.sampled_from(ops))
         op[draw(st.sampled_from(sorted(op)))] = draw(junk)
+    elif kind in ("op_extreme", "msg_extreme"):
+        target = draw(st.sampled_from(ops)) if kind == "op_extreme" else message
+        numeric = sorted(k for k, v in target.items() if type(v) is int) or sorted(target)
+        target[draw(st.sampled_from(numeric))] = draw(st.sampled_from(EXTREME_INTS))
     elif kind == "op_missing":
         op = draw(st.sampled_from(ops))
         op.pop(draw(st.sampled_from(sorted(op))))

@@ -20,6 +20,7 @@ export const ID_FILLED = new Set(['note.add', 'track.add']);
 // Python's str.strip() whitespace (str.isspace), which differs from JS's \s (\x1c-\x1f, \x85; no \ufeff).
 const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+const MAX_USER_ID = 2 ** 31 - 1; // as op_schema.MAX_USER_ID
 
 /** An op that cannot apply: `code` is "invalid" | "conflict" | "too_large", `index` the failing op (or null). */
 export class OpError extends Error {
@@ -38,17 +39,21 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 const int = (lo, hi) => (v, name) => {
   if (!isInt(v) || v < lo || v > hi) fail(`${name} must be an integer from ${lo} to ${hi}`);
 };
+// As op_schema.UNPRINTABLE: control characters and lone surrogates (the database refuses NUL and surrogates).
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\p{Cs}]/u;
 const text = (max) => (v, name) => {
   // len() counts code points, as [...s] does; String.length would count UTF-16 units.
-  const n = typeof v === 'string' ? [...v.replace(PY_STRIP, '')].length : -1;
-  if (n < 1 || n > max) fail(`${name} must be text of 1 to ${max} characters`);
+  // The length counts padding too (as stored); only the blank test strips.
+  const ok = typeof v === 'string' && v.replace(PY_STRIP, '') !== '' && [...v].length <= max;
+  if (!ok) fail(`${name} must be text of 1 to ${max} characters`);
+  if (UNPRINTABLE.test(v)) fail(`${name} must not contain control characters`);
 };
 const identifier = (v, name) => {
   if (typeof v !== 'string' || !ID_PATTERN.test(v)) fail(`${name} must be 1-64 letters, digits or _ . : -`);
 };
 const bool = (v, name) => { if (typeof v !== 'boolean') fail(`${name} must be true or false`); };
 const owner = (v, name) => {
-  if (v !== null && (!isInt(v) || v < 1)) fail(`${name} must be a user id or null`);
+  if (v !== null && (!isInt(v) || v < 1 || v > MAX_USER_ID)) fail(`${name} must be a user id or null`);
 };
 const pitchRange = (v, name) => {
   if (!Array.isArray(v) || v.length !== 2 || !v.every(isInt) || !(0 <= v[0] && v[0] <= v[1] && v[1] <= 127)) {
