@@ -81,7 +81,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Committed: now, and only now, tell the room and acknowledge. The room goes first so
         # events leave this process in commit order as far as possible (fewer resyncs).
         if not applied.duplicate:
-            await broadcast.to_room(self.piece_id, applied.message)
+            await self.tell_room(applied.message)
         await self.send_json({"type": "ack", "client_op_id": client_op_id, "seq": applied.seq,
                               **({"duplicate": True} if applied.duplicate else {})})
 
@@ -126,13 +126,23 @@ class RoomConsumer(AsyncWebsocketConsumer):
         job, applied = await db(services.proposal_decide)(piece_id=self.piece_id, user=self.user,
                                                            **protocol.parse_decide(message))
         if applied is not None:
-            await broadcast.to_room(self.piece_id, applied.message)
+            await self.tell_room(applied.message)
         await self.announce_job(job)
         await self.send_json({"type": "decided", "job_id": job.pk, "status": job.status,
                               "seq": applied.seq if applied else None})
 
     async def announce_job(self, job):
-        await broadcast.to_room(self.piece_id, await db(selectors.job_as_message)(job))
+        await self.tell_room(await db(selectors.job_as_message)(job))
+
+    async def tell_room(self, message):
+        """Tell the room about a change already committed. If the layer cannot take it (Redis
+        restarting), the room repairs the gap with `sync`; the sender must still get its answer,
+        never an `unavailable` that says nothing was applied (it would re-send and, for a
+        generate, ask twice)."""
+        try:
+            await broadcast.to_room(self.piece_id, message)
+        except Exception:
+            log.exception("room %s: broadcast after commit failed", self.piece_id)
 
     # -- group messages -----------------------------------------------------------
 

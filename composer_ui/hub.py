@@ -52,16 +52,21 @@ class RoomHub:
             await self.layer.group_discard(room_group(piece_id), self.channel)
 
     async def _receive_forever(self):
+        rejoin = False
         while True:
             try:
+                if rejoin:  # periodically, and after a failure: a restarted Redis has forgotten our groups
+                    await self._refresh()
+                    rejoin = False
                 message = await asyncio.wait_for(self.layer.receive(self.channel), REFRESH_SECONDS)
             except asyncio.TimeoutError:
-                await self._refresh()
+                rejoin = True
                 continue
             except asyncio.CancelledError:
                 raise
             except Exception:  # the layer is down (Redis restarting): clients resync on the gap
                 log.exception("room hub: receive failed; retrying")
+                rejoin = True
                 await asyncio.sleep(1)
                 continue
             await self.deliver(message)

@@ -101,3 +101,14 @@ def check_jobs(piece_id: int) -> dict:
     proposals = Counter(Proposal.objects.filter(job__piece_id=piece_id).values_list("job_id", flat=True))
     assert all(n == 1 for n in proposals.values())
     return dict(Counter(job.status for job in jobs))
+
+
+def satb_room(count: int, *, prefix: str):
+    """A four-voice piece in G major with a two-bar melody, for generation; returns (piece, keys, track ids)."""
+    from tests.composer_ui.generation_helpers import MELODY, SATB
+
+    piece, keys, soprano = piece_with_editors(count, prefix=prefix, tracks=SATB, key="G major")
+    services.ops_apply(piece_id=piece.pk, user=piece.owner, client_op_id=None, ops=[
+        {"op": "note.add", "id": f"m{i}", "track": soprano, "start": i * 480, "duration": 480, "pitch": pitch}
+        for i, pitch in enumerate(MELODY)])
+    return piece, keys, [track["id"] for track in selectors.piece_state(piece_id=piece.pk)[1]["tracks"]]
