@@ -9,6 +9,7 @@ re-sends every op it has no answer for under its original `client_op_id`. `unava
 import asyncio
 import json
 import random
+import socket
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import connect
@@ -21,10 +22,11 @@ RETRIED = ("unavailable", "rate_limited")
 
 class RoomClient:
     def __init__(self, name: str, urls: list[str], piece_id: int, session_key: str, *, backoff_max: float = 1.0,
-                 read: bool = True):
+                 read: bool = True, rcvbuf: int | None = None):
         self.name, self.urls, self.piece_id, self.session_key = name, list(urls), piece_id, session_key
         self.backoff_max = backoff_max
         self.read = read  # False: a client that stops reading its socket (a stalled reader)
+        self.rcvbuf = rcvbuf  # a small kernel receive buffer: a stalled reader's backlog stays in the server
         self.url_index = 0
         self.seq, self.state = 0, None
         self.pending: dict[str, dict] = {}  # client_op_id -> the op message, until acked or refused
@@ -34,6 +36,7 @@ class RoomClient:
         self.messages: list[dict] = []  # every non-event message, for the tests to look at
         self.closes: list[int] = []  # close codes the server sent
         self.connects = 0
+        self.bytes_received = 0
         self.ws = None
         self.welcomed = asyncio.Event()
         self._sync_asked = False
@@ -77,21 +80,27 @@ class RoomClient:
 
     async def _session(self, url: str) -> None:
         parts = urlsplit(url)
+        sock = None
+        if self.rcvbuf:  # set before connecting, so the TCP window is small from the start
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
+            sock.setblocking(False)
+            await asyncio.get_running_loop().sock_connect(sock, (parts.hostname, parts.port))
         async with connect(f"ws://{parts.netloc}/ws/pieces/{self.piece_id}/", origin=f"http://{parts.netloc}",
                            additional_headers={"Cookie": f"sessionid={self.session_key}"}, open_timeout=5,
-                           max_size=2**24, ping_interval=None,
+                           max_size=2**24, ping_interval=None, sock=sock,
                            max_queue=None if self.read else 1) as ws:
             self.ws = ws
             self.connects += 1
             self._sync_asked = False
             try:
                 async for text in ws:
+                    self.bytes_received += len(text)
                     await self._handle(json.loads(text))
                     while not self.read and not self._closing:
                         await asyncio.sleep(0.1)  # stalled: the socket's buffers fill, the server must cope
             except ConnectionClosed as closed:
-                if closed.rcvd is not None:
-                    self.closes.append(closed.rcvd.code)
+                self.closes.append(closed.rcvd.code if closed.rcvd is not None else 1006)  # 1006: no close frame
                 raise
             if ws.close_code is not None:
                 self.closes.append(ws.close_code)

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from deploy.topology import Topology
@@ -34,9 +36,11 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def healthy(cluster):
+def healthy(cluster, django_db_blocker):
     """Every test starts and ends with every process up, Redis up and the database reachable."""
     yield cluster
+    with django_db_blocker.unblock():
+        wait_for_quiet_database()
     if cluster.proxy._listener is None:
         cluster.proxy.restore()
     if not cluster.redis.service.alive:
@@ -44,3 +48,18 @@ def healthy(cluster):
     for service in cluster.topology.services:
         if not service.alive:
             service.start()
+
+
+def wait_for_quiet_database(seconds: float = 20) -> None:
+    """Until the web processes have finished the work their clients left behind: flushing the
+    database under a transaction still running would deadlock the test's teardown."""
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND state NOT IN ('idle')")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
