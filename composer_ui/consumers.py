@@ -167,6 +167,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # -- helpers --------------------------------------------------------------------
 
     def _missed_events(self, message):
+        # Reads are authorized per message too: a member removed while connected gets not_found.
+        selectors.membership_get(piece_id=self.piece_id, user=self.user)
         head_seq, _ = selectors.piece_state(piece_id=self.piece_id)
         since = protocol.parse_sync(message, head_seq=head_seq)
         most = settings.STUDIO_LIMITS["sync_events_max"]
@@ -189,6 +191,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if time.monotonic() - self.touched > TOUCH_EVERY_SECONDS:
             self.touched = time.monotonic()
             await db(services.room_touch)(channel_name=self.channel_name)
+            try:  # still a member? If the members broadcast of a removal was lost, close now
+                await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
+            except StudioError:
+                await self.members_changed({"user_id": self.user.pk})
 
     def limit(self, bucket):
         wait = bucket.take()

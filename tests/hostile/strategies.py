@@ -87,27 +87,27 @@ valid_op_message = st.fixed_dictionaries(
     optional={"base_seq": st.integers(0, 100)})
 
 job_ref = st.integers(0, 3).map(lambda k: f"{JOB_MARKER}{k}") | st.integers(1, 5)
-valid_other_message = st.one_of(
-    st.fixed_dictionaries({"type": st.just("sync"), "since": st.integers(0, 30)}),
-    st.fixed_dictionaries({"type": st.just("presence")}, optional={
-        "cursor": st.none() | st.fixed_dictionaries({"tick": st.integers(0, 10**7), "pitch": st.integers(0, 127)}),
-        "selection": st.none() | st.lists(note_id, max_size=5), "playhead": st.none() | st.integers(0, 10**7)}),
-    st.just({"type": "ping"}),
-    st.fixed_dictionaries(
-        {"type": st.just("generate"), "operation": st.sampled_from(["continue", "infill", "harmonize", "vary"]),
-         "tracks": st.lists(track_id, min_size=1, max_size=2, unique=True),
-         "bars": st.tuples(st.integers(0, 8), st.integers(1, 3)).map(lambda b: [b[0], b[0] + b[1]])},
-        optional={"request_id": client_op_id, "candidates": st.integers(1, 4), "seed": st.integers(0, 2**31 - 1),
-                  "controls": st.fixed_dictionaries({}, optional={
-                      "temperature": st.floats(0.1, 1.5), "stay_in_key": st.booleans(),
-                      "pitch_range": st.dictionaries(track_id | st.sampled_from(HOSTILE_STRINGS),
-                                                     st.just([40, 80]), max_size=2)})}),
-    st.fixed_dictionaries({"type": st.just("decide"), "job_id": job_ref},
-                          optional={"auditioned": st.lists(st.integers(0, 3), max_size=4)}).flatmap(
-        lambda m: st.sampled_from([{**m, "reject": True}, {**m, "accept": 0}, {**m, "accept": 1, "force": True}])),
-    st.fixed_dictionaries({"type": st.just("regenerate"), "job_id": job_ref}, optional={"request_id": client_op_id}),
-    st.fixed_dictionaries({"type": st.just("cancel"), "job_id": job_ref}),
-)
+sync_message = st.fixed_dictionaries({"type": st.just("sync"), "since": st.integers(0, 30)})
+presence_message = st.fixed_dictionaries({"type": st.just("presence")}, optional={
+    "cursor": st.none() | st.fixed_dictionaries({"tick": st.integers(0, 10**7), "pitch": st.integers(0, 127)}),
+    "selection": st.none() | st.lists(note_id, max_size=5), "playhead": st.none() | st.integers(0, 10**7)})
+generate_message = st.fixed_dictionaries(
+    {"type": st.just("generate"), "operation": st.sampled_from(["continue", "infill", "harmonize", "vary"]),
+     "tracks": st.lists(track_id, min_size=1, max_size=2, unique=True),
+     "bars": st.tuples(st.integers(0, 8), st.integers(1, 3)).map(lambda b: [b[0], b[0] + b[1]])},
+    optional={"request_id": client_op_id, "candidates": st.integers(1, 4), "seed": st.integers(0, 2**31 - 1),
+              "controls": st.fixed_dictionaries({}, optional={
+                  "temperature": st.floats(0.1, 1.5), "stay_in_key": st.booleans(),
+                  "pitch_range": st.dictionaries(track_id | st.sampled_from(HOSTILE_STRINGS),
+                                                 st.just([40, 80]), max_size=2)})})
+decide_message = st.fixed_dictionaries({"type": st.just("decide"), "job_id": job_ref},
+                                       optional={"auditioned": st.lists(st.integers(0, 3), max_size=4)}).flatmap(
+    lambda m: st.sampled_from([{**m, "reject": True}, {**m, "accept": 0}, {**m, "accept": 1, "force": True}]))
+regenerate_message = st.fixed_dictionaries({"type": st.just("regenerate"), "job_id": job_ref},
+                                           optional={"request_id": client_op_id})
+cancel_message = st.fixed_dictionaries({"type": st.just("cancel"), "job_id": job_ref})
+ai_message = st.one_of(generate_message, decide_message, regenerate_message)
+valid_other_message = st.one_of(sync_message, presence_message, st.just({"type": "ping"}), ai_message, cancel_message)
 
 
 # -- mutations of a valid message (as a dict) -------------------------------------------------
