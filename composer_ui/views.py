@@ -123,7 +123,8 @@ def piece_settings(request, piece_id):
     _, state = selectors.piece_state(piece_id=piece_id)
     for track in state["tracks"]:
         owner = request.POST.get(f"owner-{track['id']}", "")
-        owner = int(owner) if owner.isdigit() else None
+        # ASCII digits only ("²".isdigit() is true, int() refuses it) and few of them (int() refuses 4,301).
+        owner = int(owner) if owner.isascii() and owner.isdigit() and len(owner) <= 10 else None
         if owner != track.get("owner"):
             ops.append({"op": "track.update", "id": track["id"], "owner": owner})
     try:
