@@ -133,3 +133,26 @@ async def test_a_removed_member_whose_broadcast_was_lost_is_closed_at_the_next_t
         closed = await ws.receive_output(timeout=5)
         assert closed["type"] == "websocket.close" and closed["code"] == 4403
     assert not error_log
+
+
+async def test_a_presence_flood_is_rate_limited_and_only_what_passed_is_relayed(error_log):
+    piece, _, (mover, watcher) = await people(editors=2)
+    async with room(mover, piece.pk) as loud, room(watcher, piece.pk) as quiet:
+        for tick in range(200):
+            await loud.send_json_to({"type": "presence", "cursor": {"tick": tick, "pitch": 60}})
+        await loud.send_json_to({"type": "ping"})
+        SENT["messages"] += 200
+        refused = 0
+        while (message := await loud.receive_json_from(timeout=10))["type"] != "pong":
+            if message["type"] == "error":
+                assert message["code"] == "rate_limited" and message["retry_after"] > 0, message
+                refused += 1
+        assert refused, "200 cursor moves at once must meet the presence limit"
+        relayed = []
+        while len(relayed) < 200 - refused:
+            message = await quiet.receive_json_from(timeout=10)
+            if message["type"] == "presence":
+                relayed.append(message["cursor"]["tick"])
+        assert relayed == sorted(relayed) and await quiet.receive_nothing(timeout=0.2)
+        SENT["refused"] += refused
+    assert not error_log
