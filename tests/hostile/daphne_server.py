@@ -2,6 +2,7 @@
 member with a logged-in session, for the tests that need real frames and real handshakes."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,6 +64,9 @@ class Daphne:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def remove(self):
+        shutil.rmtree(self.var, ignore_errors=True)
 
     def close(self):
         if self.proc.poll() is None:

@@ -26,6 +26,7 @@ def daphne():
     finally:
         server.close()
     log = server.log()
+    server.remove()
     assert "Traceback" not in log and "Exception inside application" not in log, log[-3000:]
 
 
