@@ -1,8 +1,9 @@
 """The baseline for bench.room: a bare `websockets` relay speaking just enough of the room protocol.
 
-No auth, no database, no channel layer: it numbers each `op` with the next seq, acks the
-sender and sends the event to every connection (the sender too), so the same client code
-drives it and the difference to the studio is what the studio's stack costs.
+No auth, no database, no channel layer: it numbers each `op` with the next seq of its room (the
+URL path names the room), acks the sender and sends the event to every connection of the room
+(the sender too), so the same client code drives it and the difference to the studio is what
+the studio's stack costs.
 Run: python -m bench._relay PORT
 """
 import asyncio
@@ -11,8 +12,8 @@ import sys
 
 from websockets.asyncio.server import broadcast, serve
 
-log = []  # every event's text, so a `sync` can be answered like the studio does
-rooms = set()
+logs: dict[str, list[str]] = {}  # per room, every event's text, so a `sync` is answered like the studio does
+rooms: dict[str, set] = {}
 
 
 def dumps(message):
@@ -20,7 +21,9 @@ def dumps(message):
 
 
 async def handler(ws):
-    rooms.add(ws)
+    path = ws.request.path
+    log, room = logs.setdefault(path, []), rooms.setdefault(path, set())
+    room.add(ws)
     try:
         await ws.send(dumps({"type": "welcome", "seq": len(log)}))
         async for text in ws:
@@ -31,13 +34,13 @@ async def handler(ws):
                                "ops": message["ops"]})
                 log.append(event)
                 await ws.send(dumps({"type": "ack", "client_op_id": message["client_op_id"], "seq": seq}))
-                broadcast(rooms, event)  # serialised once, written to every transport
+                broadcast(room, event)  # serialised once, written to every transport
             elif message.get("type") == "sync":
                 since = message["since"]
                 events = [json.loads(e) for e in log[since:]]
                 await ws.send(dumps({"type": "events", "since": since, "seq": len(log), "events": events}))
     finally:
-        rooms.discard(ws)
+        room.discard(ws)
 
 
 async def main(port):

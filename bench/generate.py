@@ -26,7 +26,7 @@ from websockets.exceptions import ConnectionClosed
 
 from ._load import Target, clock, open_socket, percentile
 from ._server import Server, free_port
-from .room import PRODUCTION_SWITCHES, ROOT, cpu_model, studio_env
+from ._studio import PRODUCTION_SWITCHES, ROOT, cpu_model, studio_env
 
 TARGET_OVERHEAD_MS = 50  # the stack may add at most this much, p50, on top of the engine
 SATB = [{"name": n, "program": 52, "pitch_range": r}

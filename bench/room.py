@@ -11,7 +11,6 @@ when it measured, whether or not the targets were met.
 import argparse
 import asyncio
 import os
-import platform
 import signal
 import sys
 import tempfile
@@ -19,63 +18,19 @@ from pathlib import Path
 
 from ._load import Client, Stats, Target, clock, close_all, drive, finish, open_socket, percentile
 from ._server import Server, free_port
+from ._studio import ROOT, machine_line, prepare_rooms, studio_env, use_env
 
-ROOT = Path(__file__).resolve().parent.parent
 STUDIO_LABEL = "studio (daphne + in-memory layer, SQLite WAL)"
 BARE_LABEL = "bare websockets"
 TARGETS = [("ack p99", "ack_p99", 0.015), ("broadcast p50", "bcast_p50", 0.010),
            ("broadcast p99", "bcast_p99", 0.030)]
 TARGET_LOAD = (30, 20)  # the targets are set for 30 clients at 20 edits/s room-wide
-PRODUCTION_SWITCHES = ("DATABASE_URL", "REDIS_URL")
-
-
-def studio_env(var_dir: str) -> dict:
-    env = dict(os.environ, STUDIO_VAR_DIR=var_dir, DJANGO_SETTINGS_MODULE="studio.settings")
-    # The embedded default is what is measured: a DATABASE_URL or REDIS_URL in the shell would
-    # silently switch the studio to PostgreSQL / Redis.
-    for name in PRODUCTION_SWITCHES:
-        env.pop(name, None)
-    return env
 
 
 def prepare_studio(n: int) -> tuple[int, str, list[str]]:
-    """Migrate the temp database; create n users, a piece they all edit and a session each.
-
-    Runs in this process (os.environ already points at the temp dir); the connection is closed
-    afterwards so only the server touches the database during the run.
-    """
-    import django
-    django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
-    from django.db import connections
-
-    from composer_ui import selectors, services
-
-    call_command("migrate", interactive=False, verbosity=0)
-    users = []
-    for i in range(n):
-        # No password: hashing one is ~0.3 s of CPU per user and the session needs none.
-        user = get_user_model()(username=f"bench{i}", first_name=f"Bench {i}")
-        user.set_unusable_password()
-        user.save()
-        users.append(user)
-    piece = services.piece_create(owner=users[0], title="Bench room")
-    for user in users[1:]:
-        invite = services.invite_create(piece_id=piece.pk, acting_user=users[0], role="editor")
-        services.invite_accept(token=invite.token, user=user)
-    cookies = []
-    for user in users:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        cookies.append(session.session_key)
-    track = selectors.piece_state(piece_id=piece.pk)[1]["tracks"][0]["id"]
-    connections.close_all()
-    return piece.pk, track, cookies
+    """Migrate the temp database; n users, a piece they all edit and a session each."""
+    (room,), cookies = prepare_rooms(rooms=1, editors=n)
+    return room.piece_id, room.track, cookies
 
 
 async def open_idle(target: Target, count: int, batch: int = 25):
@@ -149,16 +104,6 @@ def ratio(a, b):
     return "-" if a is None or not b else f"x{a / b:.2f}"
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def report(results: list[dict], args) -> None:
     studio, bare = results
     header = ["server", "ack p50", "ack p99", "bcast p50", "bcast p99", "CPU/edit", "gaps det/unrep",
@@ -196,9 +141,7 @@ def report(results: list[dict], args) -> None:
 
 def run(args, tmp: Path) -> list[dict]:
     env = studio_env(str(tmp))
-    os.environ.update(env)  # the set-up below runs in this process, on the same settings
-    for name in PRODUCTION_SWITCHES:
-        os.environ.pop(name, None)
+    use_env(env)  # the set-up below runs in this process, on the same settings
     print("setting up: migrate, users, piece, sessions ...", flush=True)
     piece_id, track, cookies = prepare_studio(args.clients)
     results = []
@@ -237,8 +180,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     # SIGTERM unwinds like Ctrl+C, so the `with` blocks stop the servers and remove the temp dir.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}; Python {platform.python_version()}; "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(machine_line())
     print(f"load: {args.clients} clients in one room, {args.rate:g} edits/s room-wide, {args.warmup:g} s warm-up + "
           f"{args.seconds:g} s measured per server, all on 127.0.0.1")
     started = clock()

@@ -6,6 +6,7 @@ every `event` carries its `seq` and clients resync on a gap.
 """
 import asyncio
 import json
+import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -16,7 +17,7 @@ from .hub import room_group
 async def to_room(piece_id: int, message: dict, *, exclude: str | None = None) -> None:
     await get_channel_layer().group_send(room_group(piece_id), {
         "type": "room.message", "piece_id": piece_id, "text": json.dumps(message, separators=(",", ":")),
-        "exclude": exclude})
+        "exclude": exclude, "sent_at": time.time()})  # the hub measures its delivery lag with it
 
 
 async def members_changed(piece_id: int, user_id: int | None = None) -> None:

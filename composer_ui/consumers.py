@@ -13,6 +13,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import broadcast, protocol, selectors, services
+from .backpressure import SCOPE_KEY, TOO_SLOW, SlowGuard
 from .hub import hub
 from .errors import StudioError
 from .ratelimit import TokenBucket
@@ -33,6 +34,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         limits = settings.STUDIO_LIMITS
         self.op_bucket = TokenBucket(limits["ops_per_second"], 2 * limits["ops_per_second"])
         self.presence_bucket = TokenBucket(limits["presence_per_second"], limits["presence_per_second"])
+        self.slow_guard = SlowGuard(self.scope.get(SCOPE_KEY), limits["send_backlog_bytes"])
+        self.shed = False
         self.touched = time.monotonic()
         # Join the room's fan-out before reading the state, so no event committed meanwhile is
         # missed; hold what arrives until the welcome is out (the client skips seq it already has).
@@ -75,6 +78,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_op(self, message):
         self.limit(self.op_bucket)
+        self.refuse_while_busy()
         client_op_id, ops, intent = protocol.parse_op(message)
         applied = await db(services.ops_apply)(piece_id=self.piece_id, user=self.user, ops=ops,
                                                 client_op_id=client_op_id, kind=intent)
@@ -92,6 +96,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send_welcome()
         else:
             await self.send_json({"type": "events", "since": since, "seq": head_seq, "events": events})
+        self.slow_guard.after_bulk_send()  # asked for: its own size is not falling behind
 
     async def on_presence(self, message):
         self.limit(self.presence_bucket)
@@ -147,11 +152,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # -- group messages -----------------------------------------------------------
 
     async def deliver(self, text: str):
-        """A room message from this process's hub."""
+        """A room message from this process's hub; a connection too far behind is closed instead."""
+        if self.shed:
+            return
         if self.held is not None:
             self.held.append(text)
+        elif self.slow_guard.too_slow():
+            await self.shed_too_slow()
         else:
             await self.send(text_data=text)
+
+    async def shed_too_slow(self):
+        """Stop queueing for a reader that cannot keep up (memory stays bounded) and close it with 4008:
+        the client reconnects and catches up with `sync` (backpressure.py)."""
+        self.shed = True
+        log.warning("room %s: closing %s, %d bytes unsent (too slow)", self.piece_id, self.channel_name,
+                    self.slow_guard.backlog())
+        await hub().leave(self.piece_id, self)
+        await self.close(code=TOO_SLOW)
 
     async def members_changed(self, event):
         if event.get("user_id") in (None, self.user.pk):
@@ -174,7 +192,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         most = settings.STUDIO_LIMITS["sync_events_max"]
         if head_seq - since > most:
             return head_seq, since, None  # a fresh welcome is cheaper than the tail
-        return head_seq, since, selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
+        events = selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
+        if len(json.dumps(events, separators=(",", ":"))) > settings.STUDIO_LIMITS["sync_answer_bytes"]:
+            return head_seq, since, None  # one frame could not carry it (a slow client's long tail): the state
+        return head_seq, since, events
 
     def _welcome(self):
         seq, state = selectors.piece_state(piece_id=self.piece_id)
@@ -186,6 +207,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def send_welcome(self):
         await self.send_json(await db(self._welcome)())
+        self.slow_guard.after_bulk_send()
 
     async def touch(self):
         if time.monotonic() - self.touched > TOUCH_EVERY_SECONDS:
@@ -195,6 +217,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
             except StudioError:
                 await self.members_changed({"user_id": self.user.pk})
+
+    def refuse_while_busy(self):
+        """Shed load at its source while the process is overloaded (hub.busy): the sender re-sends later."""
+        wait = hub().busy()
+        if wait:
+            raise StudioError("rate_limited", "the server is busy; try again shortly", retry_after=wait)
 
     def limit(self, bucket):
         wait = bucket.take()

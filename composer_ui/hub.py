@@ -8,9 +8,16 @@ a task per member; channels-redis does a Redis round trip per member).
 
 Delivery stays at-most-once: a message lost between processes shows up as a
 gap in `seq` and the clients resync, exactly as before.
+
+The hub also notices overload: each room message carries the time it was sent
+(broadcast.py), so the hub knows how long messages wait before it hands them
+out. While that lag is high, `busy()` tells the consumers to refuse new edits
+with `rate_limited` (the sender re-sends after `retry_after`), which sheds load
+at its source instead of letting the queues, and every edit's latency, grow.
 """
 import asyncio
 import logging
+import time
 import uuid
 import weakref
 
@@ -18,6 +25,8 @@ from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 600  # re-join groups well inside channels-redis' group_expiry
+BUSY_LAG_SECONDS = 0.25  # room messages waiting longer than this to be handed out: the process is overloaded
+BUSY_MEMORY_SECONDS = 1.0  # how long one high lag reading counts
 
 
 def room_group(piece_id: int) -> str:
@@ -30,6 +39,7 @@ class RoomHub:
         self.rooms: dict[int, set] = {}
         self.channel = None
         self.task = None
+        self.lag, self.lag_seen = 0.0, 0.0  # the latest high delivery lag and when (monotonic) it was seen
 
     async def join(self, piece_id: int, consumer) -> None:
         if self.channel is None:
@@ -71,7 +81,20 @@ class RoomHub:
                 continue
             await self.deliver(message)
 
+    def busy(self) -> float:
+        """Seconds a sender should wait while this process is overloaded, else 0."""
+        if self.lag > BUSY_LAG_SECONDS and time.monotonic() - self.lag_seen < BUSY_MEMORY_SECONDS:
+            return round(min(self.lag, 2.0), 3)
+        return 0.0
+
+    def note_lag(self, sent_at) -> None:
+        if isinstance(sent_at, (int, float)):
+            lag = time.time() - sent_at
+            if lag > BUSY_LAG_SECONDS:
+                self.lag, self.lag_seen = lag, time.monotonic()
+
     async def deliver(self, message: dict) -> None:
+        self.note_lag(message.get("sent_at"))
         text, exclude = message.get("text"), message.get("exclude")
         for consumer in list(self.rooms.get(message.get("piece_id"), ())):
             if consumer.channel_name == exclude:

@@ -18,13 +18,16 @@ if settings.STUDIO_SERVE_STATIC:
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from composer_ui.backpressure import SendBacklogMiddleware  # noqa: E402
 from composer_ui.routing import websocket_urlpatterns  # noqa: E402
 from studio.origin import origin_checked  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # AllowedHostsOriginValidator, minus a crash (studio/origin.py)
-        "websocket": origin_checked(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # AllowedHostsOriginValidator, minus a crash (studio/origin.py); SendBacklogMiddleware sits outside
+        # the session layer, which wraps `send`: it needs the server's own to see slow readers.
+        "websocket": origin_checked(
+            SendBacklogMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )

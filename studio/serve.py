@@ -16,6 +16,9 @@ def daphne_argv(host: str, port: int) -> list[str]:
             "--websocket-max-message-size", str(TRANSPORT_MAX_BYTES),
             "--websocket-max-frame-size", str(TRANSPORT_MAX_BYTES),
             "--application-close-timeout", "5",
+            # daphne's CLI default is 5 s: in a reconnect storm (a class after a restart) handshakes then
+            # time out while queued, retry, and never converge (bench.load c4); queued, they all get in.
+            "--websocket_connect_timeout", "30",
             "studio.asgi:application"]
 
 

@@ -7,7 +7,7 @@ import { newId, noteAdd, noteDelete, noteUpdate } from "./core/ops.js";
 import { quantizeOps } from "./core/quantize.js";
 import { barTicks, gridTicks } from "./core/ticks.js";
 import { actionFor, keyLabel, SHORTCUTS } from "./keymap.js";
-import { RoomSocket } from "./net/socket.js";
+import { RoomSocket, TOO_SLOW } from "./net/socket.js";
 import { AiPanel } from "./studio/ai-panel.js";
 import { renderPresence, showNoteCard } from "./studio/people.js";
 import { setupFiles } from "./studio/files.js";
@@ -52,7 +52,10 @@ const socket = new RoomSocket(`${scheme}://${location.host}/ws/pieces/${pieceId}
     setConnection("online");
     for (const message of studio.room.reconnected()) socket.send(message);
   },
-  onClose() { setConnection("offline"); },
+  onClose(code) {
+    setConnection("offline");
+    if (code === TOO_SLOW) flash("The connection could not keep up with the room; catching up…");
+  },
   onMessage(message) { receive(message); },
 });
 
