@@ -53,3 +53,30 @@ async def test_clients_on_two_processes_share_a_piece_and_the_worker_answers_bot
     finally:
         await a.close()
         await b.close()
+
+
+def big_piece():
+    """A piece whose welcome is far over the transport's 128 KiB frame limit (which only binds what clients send)."""
+    from composer_ui import services
+
+    piece, keys, track = piece_with_editors(2, prefix="big", bars=128)
+    for first in range(0, 2000, 500):
+        services.ops_apply(piece_id=piece.pk, user=piece.owner, client_op_id=None, ops=[
+            note(f"n{i}", track, 120 * i, 60 + i % 12) for i in range(first, first + 500)])
+    return piece, keys
+
+
+async def test_a_piece_bigger_than_a_client_frame_can_be_opened_and_edited(topology):
+    from studio.serve import TRANSPORT_MAX_BYTES
+
+    piece, (key_a, key_b) = await db(big_piece)()
+    a = await RoomClient("A", [topology.urls[0]], piece.pk, key_a).start()
+    b = await RoomClient("B", [topology.urls[1]], piece.pk, key_b).start()
+    try:
+        assert a.bytes_received > TRANSPORT_MAX_BYTES and len(a.state["notes"]) == 2000
+        await a.send_op("a-1", [note("a1", a.state["tracks"][0]["id"], 0, 72)])
+        await b.wait_for(lambda: "a1" in b.state["notes"], 10, "A's edit")
+        assert a.connects == b.connects == 1
+    finally:
+        await a.close()
+        await b.close()

@@ -49,7 +49,7 @@ async def edit_storm(clients, track: str, *, seconds: float, per_client_rate: fl
         end, i = loop.time() + seconds, 0
         while loop.time() < end:
             i += 1
-            cid = f"{client.name}-{i}"
+            cid = f"{client.name}-{seed}-{i}"  # fresh ids every storm: a re-used id is a duplicate, not an edit
             mine = [c for c in client.acked if c.startswith(client.name + "-") and f"{c}" in client.state["notes"]]
             if mine and i % 3 == 0:
                 ops = [{"op": "note.update", "id": rng.choice(mine), "pitch": rng.randint(60, 72)}]

@@ -30,11 +30,12 @@ async def test_killing_a_web_process_mid_storm_loses_no_acknowledged_edit(health
                 victim.kill()
                 await asyncio.to_thread(victim.start)  # back as soon as it can listen
 
-            connects = sum(c.connects for c in clients)
+            connects, acked = sum(c.connects for c in clients), sum(len(c.acked) for c in clients)
             storm = edit_storm(clients, track, seconds=8 if LONG else 6, per_client_rate=0.7, seed=round_)
             sent, _ = await asyncio.gather(storm, kill_and_restart())
             await converge(clients, piece.pk)
             assert sum(c.connects for c in clients) > connects  # the victim's clients were cut off and came back
+            assert sum(len(c.acked) for c in clients) == acked + sent  # every op of the storm answered, once
         acked = sum(len(c.acked) for c in clients)
         assert acked and not any(c.refused for c in clients), [c.refused for c in clients if c.refused]
         print(f"F1: {rounds} kill(s), {acked} acked edits, {sum(c.connects for c in clients) - CLIENTS} reconnects")
