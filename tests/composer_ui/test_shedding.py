@@ -150,6 +150,18 @@ async def test_an_overloaded_process_refuses_edits_with_retry_after_and_applies_
 
 
 @pytestmark_db
+async def test_one_prompt_delivery_ends_a_busy_spell():
+    piece, editor, _, track = await piece_setup()
+    async with room(editor, piece.pk) as sender:
+        hub().note_lag(time.time() - 1.0)
+        assert hub().busy() > 0
+        hub().note_lag(time.time())  # the next room message was handed out at once
+        assert hub().busy() == 0
+        await sender.send_json_to({"type": "op", "client_op_id": "c1", "ops": [note_add("n1", track=track)]})
+        assert (await receive_until(sender, "ack"))["client_op_id"] == "c1"
+
+
+@pytestmark_db
 async def test_a_short_lag_does_not_make_the_process_busy():
     piece, editor, _, track = await piece_setup()
     async with room(editor, piece.pk) as sender:
