@@ -192,10 +192,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         most = settings.STUDIO_LIMITS["sync_events_max"]
         if head_seq - since > most:
             return head_seq, since, None  # a fresh welcome is cheaper than the tail
-        events = selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
-        if len(json.dumps(events, separators=(",", ":"))) > settings.STUDIO_LIMITS["sync_answer_bytes"]:
-            return head_seq, since, None  # one frame could not carry it (a slow client's long tail): the state
-        return head_seq, since, events
+        return head_seq, since, selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
 
     def _welcome(self):
         seq, state = selectors.piece_state(piece_id=self.piece_id)

@@ -151,9 +151,6 @@ STUDIO_LIMITS = {
     "ops_per_second": 30,  # sustained per connection, with a burst of twice that
     "presence_per_second": 10,
     "sync_events_max": 1_000,  # beyond this a fresh welcome is cheaper than the tail
-    # An `events` answer bigger than this is replaced by a welcome: the transport (studio.serve) refuses
-    # to send any message over 128 KiB.
-    "sync_answer_bytes": 100 * 1024,
     # A connection whose unsent bytes pass this is closed with 4008 and resyncs (composer_ui/backpressure.py).
     "send_backlog_bytes": env.int("STUDIO_SEND_BACKLOG_BYTES", 1024 * 1024),
 }

@@ -100,7 +100,7 @@ async def scenario(port, setup, log_path: Path):
             await asyncio.sleep(0.05)
     assert seqs == list(range(welcome["seq"] + 1, head + 1))
     # The stalled client comes back and catches up from the seq it had.
-    back = await open_ws(port, piece, stalled_cookie)
+    back = await open_ws(port, piece, stalled_cookie, max_size=2 ** 24)  # its catch-up is a few MB
     assert json.loads(await back.recv())["seq"] == head
     await back.send(json.dumps({"type": "sync", "since": stalled_seq}))
     while True:
