@@ -41,7 +41,7 @@ def healthy(cluster, django_db_blocker):
     yield cluster
     with django_db_blocker.unblock():
         wait_for_quiet_database()
-    if cluster.proxy._listener is None:
+    if cluster.proxy.is_cut:
         cluster.proxy.restore()
     if not cluster.redis.service.alive:
         cluster.redis.start()

@@ -62,6 +62,10 @@ class TcpProxy:
 
     restore = start
 
+    @property
+    def is_cut(self) -> bool:
+        return self._listener is None
+
     def cut(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:

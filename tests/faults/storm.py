@@ -90,3 +90,28 @@ async def jobs_ended(piece_id: int, *, within: float) -> dict:
         assert loop.time() < deadline, f"a job of piece {piece_id} has not ended after {within} s"
         await asyncio.sleep(0.5)
     return await db(check_jobs)(piece_id)
+
+
+async def ask_ai(client, request: dict, *, timeout: float = 20) -> int:
+    """Send `generate` until the room answers; returns the job id. A message sent while the client is
+    between two connections is lost (as in the browser), so it is sent again, but only while no job
+    with its request_id exists: a lost answer must not become a second job."""
+    from composer_ui.models import GenerationJob
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    jobs = GenerationJob.objects.filter(piece_id=client.piece_id, request_id=request["request_id"])
+    while True:
+        await client.wait_for(client.welcomed.is_set, max(0.1, deadline - loop.time()), "a connection")
+        if not await db(jobs.exists)():
+            await client.send(request)
+        try:
+            return (await client.wait_message("job", 3, request_id=request["request_id"], status="queued"))["job_id"]
+        except AssertionError:
+            refusals = [m for m in client.messages if m.get("type") == "error"]
+            assert refusals == [], f"{client.name}: generate refused: {refusals}"
+            job_id = await db(jobs.values_list("pk", flat=True).first)()
+            if job_id is not None:
+                return job_id  # asked and queued; only the room's answer was lost
+            if loop.time() > deadline:
+                raise

@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async as db
 from tests.deploy.cluster import satb_room
 
 from .conftest import TIME_LIMIT
-from .storm import LONG, RECOVERY_SECONDS, close_clients, converge, edit_storm, jobs_ended, open_clients
+from .storm import LONG, RECOVERY_SECONDS, ask_ai, close_clients, converge, edit_storm, jobs_ended, open_clients
 
 pytestmark = [pytest.mark.production_path, pytest.mark.django_db(transaction=True)]
 CLIENTS = 10
@@ -27,9 +27,8 @@ async def test_a_redis_restart_loses_no_edit_and_no_job(healthy):
         for round_ in range(3 if LONG else 1):
             # One job running in the (slow) worker and one queued behind it, in Redis only.
             for i, client in enumerate(clients[:2]):
-                await client.send({"type": "generate", "request_id": f"r{round_}-{i}", "operation": "harmonize",
-                                   "tracks": tracks[1:], "bars": [2 * i, 2 * i + 2], "candidates": 1, "seed": i})
-                await client.wait_message("job", 15, request_id=f"r{round_}-{i}", status="queued")
+                await ask_ai(client, {"type": "generate", "request_id": f"r{round_}-{i}", "operation": "harmonize",
+                                      "tracks": tracks[1:], "bars": [2 * i, 2 * i + 2], "candidates": 1, "seed": i})
                 await clients[0].send_op(f"between-{round_}-{i}", [  # a human edit between two AI requests
                     {"op": "note.add", "id": f"h{round_}-{i}", "track": tracks[3], "start": 480 * i, "duration": 480,
                      "pitch": 45}])

@@ -16,7 +16,7 @@ from composer_ui.models import GenerationJob
 from tests.deploy.cluster import satb_room
 
 from .conftest import TIME_LIMIT
-from .storm import LONG, close_clients, converge, jobs_ended, open_clients
+from .storm import LONG, ask_ai, close_clients, converge, jobs_ended, open_clients
 
 pytestmark = [pytest.mark.production_path, pytest.mark.django_db(transaction=True)]
 LEASE = 2 * TIME_LIMIT
@@ -41,9 +41,8 @@ async def test_a_worker_killed_mid_generation_leaves_no_job_behind(healthy, kill
     a, b = await open_clients(topology.urls, piece.pk, keys, prefix="f2c")
     try:
         for attempt in range(3 if LONG else 1):
-            await a.send({"type": "generate", "request_id": f"r{attempt}", "operation": "harmonize",
-                          "tracks": tracks[1:], "bars": [0, 2], "candidates": 2, "seed": attempt})
-            job_id = (await a.wait_message("job", 15, request_id=f"r{attempt}", status="queued"))["job_id"]
+            job_id = await ask_ai(a, {"type": "generate", "request_id": f"r{attempt}", "operation": "harmonize",
+                                      "tracks": tracks[1:], "bars": [0, 2], "candidates": 2, "seed": attempt})
             await a.wait_message("job", 60, job_id=job_id, status="running")
             await asyncio.sleep(0.5)  # inside the (slow) generation
             await asyncio.to_thread(kill, topology.workers[0])
