@@ -80,7 +80,9 @@ def studio_server():
         server.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running while it is open, and the suite's
+# later tests start event loops of their own (asyncio.run, pytest-asyncio), which refuse to nest.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
