@@ -48,6 +48,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         held, self.held = self.held, None
         for text in held:
             await self.send(text_data=text)
+        # Proposals that came while this client was away (or while the channel layer was down).
+        for message in await db(selectors.open_job_messages)(piece_id=self.piece_id):
+            await self.send_json(message)
         present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
         await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member),
                                                 "present": present}, exclude=self.channel_name)

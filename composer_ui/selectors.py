@@ -157,3 +157,22 @@ def job_get(*, piece_id: int, job_id: int):
     if job is None:
         raise StudioError("not_found", "no such job")
     return job
+
+
+def open_job_messages(*, piece_id: int, limit: int = 10) -> list[dict]:
+    """`job` (and, when ready, `proposal`) messages for the piece's unfinished AI requests, oldest
+    first: what a (re)joining client needs to see proposals that arrived while it was away."""
+    from .models import GenerationJob
+    from .regions import Region
+
+    open_statuses = (*GenerationJob.ACTIVE, GenerationJob.READY)
+    jobs = list(GenerationJob.objects.filter(piece_id=piece_id, status__in=open_statuses)
+                .select_related("proposal").order_by("-created_at")[:limit])
+    messages = []
+    for job in reversed(jobs):
+        messages.append(job_as_message(job))
+        if job.status == GenerationJob.READY:
+            region = Region(tuple(job.tracks), job.start_bar, job.end_bar)
+            stale = region_changed_since(piece_id=piece_id, seq=job.base_seq, region=region)
+            messages.append(proposal_as_message(job, stale=stale))
+    return messages

@@ -75,3 +75,19 @@ async def test_regenerate_cancel_and_refusals_over_the_room():
         await until_status(ws, "ready", timeout=60)
     jobs = await db(lambda: list(GenerationJob.objects.filter(piece=piece).values_list("status", flat=True)))()
     assert sorted(jobs) == ["ready", "ready"]
+
+
+async def test_a_client_joining_later_is_shown_the_open_proposals():
+    from .generation_helpers import ask, ask_and_run
+
+    def build():
+        piece = satb_piece()
+        ready = ask_and_run(piece, bars=(1, 2), candidates=2)
+        queued = ask(piece, bars=(3, 4), candidates=2)
+        return piece, ready, queued
+
+    piece, ready, queued = await db(build)()
+    async with room(piece.owner, piece.pk) as ws:
+        got = [await ws.receive_json_from(timeout=5) for _ in range(3)]
+    assert [(m["type"], m["job_id"]) for m in got] == [("job", ready.pk), ("proposal", ready.pk), ("job", queued.pk)]
+    assert got[1]["stale"] is False and len(got[1]["candidates"]) == 2

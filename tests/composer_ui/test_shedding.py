@@ -137,6 +137,9 @@ async def test_an_overloaded_process_refuses_edits_with_retry_after_and_applies_
     piece, editor, _, track = await piece_setup()
     async with room(editor, piece.pk) as sender:
         before = await db(Event.objects.filter(piece=piece).count)()
+        # Let the connect finish first: its own `join` notice, handed out promptly, ends a busy spell.
+        await sender.send_json_to({"type": "ping"})
+        await receive_until(sender, "pong")
         hub().note_lag(time.time() - 1.0)  # room messages waited a second to be handed out
         await sender.send_json_to({"type": "op", "client_op_id": "c1", "ops": [note_add("n1", track=track)]})
         refused = await receive_until(sender, "error")
