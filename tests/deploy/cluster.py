@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
 from django.db import connection
 
+from bench._studio import session_cookie as session_key  # one way to make a logged-in session
 from composer_ui import selectors, services
 from composer_ui.models import Event, GenerationJob, Proposal
 from composer_ui.state import replay
@@ -40,16 +40,6 @@ def topology_env(**overrides) -> dict:
                STUDIO_DEVICE="cpu", LOG_LEVEL="WARNING")
     env.update(overrides)
     return env
-
-
-def session_key(user) -> str:
-    """A logged-in session for ``user``, as the login view would make it."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def piece_with_editors(count: int, *, prefix: str, tracks=None, **fields):
