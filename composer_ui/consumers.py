@@ -43,17 +43,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         broadcast.remember_loop()
         await hub().join(self.piece_id, self)
         await self.accept()
-        await db(services.room_join)(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
-        await self.send_welcome()
+        welcome, open_jobs = await db(self._enter)()  # one trip to the database thread: storms queue there
+        await self.send_json(welcome)
+        self.slow_guard.after_bulk_send()
         held, self.held = self.held, None
         for text in held:
             await self.send(text_data=text)
         # Proposals that came while this client was away (or while the channel layer was down).
-        for message in await db(selectors.open_job_messages)(piece_id=self.piece_id):
+        for message in open_jobs:
             await self.send_json(message)
-        present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
         await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member),
-                                                "present": present}, exclude=self.channel_name)
+                                                "present": welcome["present"]}, exclude=self.channel_name)
 
     async def disconnect(self, code):
         if not hasattr(self, "member"):
@@ -196,6 +196,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if head_seq - since > most:
             return head_seq, since, None  # a fresh welcome is cheaper than the tail
         return head_seq, since, selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
+
+    def _enter(self):
+        services.room_join(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
+        return self._welcome(), selectors.open_job_messages(piece_id=self.piece_id)
 
     def _welcome(self):
         seq, state = selectors.piece_state(piece_id=self.piece_id)
