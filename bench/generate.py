@@ -205,7 +205,7 @@ def load_line() -> str:
 
 
 def run(args, tmp: Path) -> dict:
-    env = studio_env(str(tmp))
+    env = studio_env(str(tmp), as_deployed=True)
     # One request at a time never queues, but a generous bound keeps a slow run from being refused.
     env["STUDIO_GENERATION_QUEUE_MAX"] = "1000"
     os.environ.update(env)  # the set-up and the in-process engine use the server's settings

@@ -49,8 +49,8 @@ def scenarios(args) -> dict[str, Scenario]:
 
 
 def studio_label(production: bool) -> str:
-    return ("studio (daphne, Redis layer, PostgreSQL)" if production
-            else "studio (daphne, in-memory layer, SQLite WAL)")
+    return ("studio (daphne, Redis layer, PostgreSQL, DEBUG off)" if production
+            else "studio (daphne, in-memory layer, SQLite WAL, DEBUG off)")
 
 
 def measure(scenario: Scenario, targets: list[Target], server: Server) -> dict:
@@ -59,7 +59,7 @@ def measure(scenario: Scenario, targets: list[Target], server: Server) -> dict:
 
 
 def run(args, chosen: list[Scenario], tmp: Path) -> list[tuple[Scenario, dict, dict | None]]:
-    env = studio_env(str(tmp), production=args.production)
+    env = studio_env(str(tmp), production=args.production, as_deployed=True)
     use_env(env)  # the set-up below runs in this process, on the server's settings
     print("setting up: migrate, users, pieces, sessions ...", flush=True)
     prepared = {s.key: prepare_rooms(rooms=s.rooms, editors=s.editors, viewers=s.viewers) for s in chosen}

@@ -140,7 +140,7 @@ def report(results: list[dict], args) -> None:
 
 
 def run(args, tmp: Path) -> list[dict]:
-    env = studio_env(str(tmp))
+    env = studio_env(str(tmp), as_deployed=True)
     use_env(env)  # the set-up below runs in this process, on the same settings
     print("setting up: migrate, users, piece, sessions ...", flush=True)
     piece_id, track, cookies = prepare_studio(args.clients)
