@@ -1,79 +1,18 @@
 """Browser tests: Debian's Chromium driven by Playwright against the real server (daphne)."""
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.studio_server import ROOT, StudioServer  # noqa: F401  (test modules import them from here)
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port, proc, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError("the server did not start")
-
-
-class StudioServer:
-    """A real daphne on a loopback port with its own SQLite database; it can be killed and restarted."""
-
-    def __init__(self):
-        self.var = tempfile.mkdtemp(prefix="studio-browser-")
-        self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        self.env.update(STUDIO_VAR_DIR=self.var, DJANGO_SETTINGS_MODULE="studio.settings", PYTHONUNBUFFERED="1")
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env,
-                       check=True)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-        self.start()
-
-    def start(self):
-        log = open(Path(self.var) / "daphne.log", "a")
-        self.proc = subprocess.Popen([sys.executable, "-m", "studio.serve", "--port", str(self.port)], cwd=ROOT,
-                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        _wait_for_port(self.port, self.proc)
-
-    def kill(self):
-        self.proc.kill()
-        self.proc.wait(10)
-
-    def restart(self):
-        self.kill()
-        self.start()
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        shutil.rmtree(self.var, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def studio_server():
-    server = StudioServer()
+    server = StudioServer(prefix="studio-browser-")
     try:
         yield server
     finally:
