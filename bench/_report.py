@@ -67,16 +67,22 @@ def verdicts(scenario, r):
     return out
 
 
+def _with_baselines(results, row) -> list:
+    """A row per scenario for the studio, each followed by its bare relay's row when there is one."""
+    rows = []
+    for s, studio, bare in results:
+        rows.append(row(s, studio, bare))
+        if bare:
+            rows.append(row(s, bare, None))
+    return rows
+
+
 def print_report(results) -> None:
     rooms = [(s, studio, bare) for s, studio, bare in results if not s.storm]
     storms = [(s, studio, bare) for s, studio, bare in results if s.storm]
     if rooms:
         print()
-        rows = []
-        for s, studio, bare in rooms:
-            rows.append(room_row(s, studio, bare))
-            if bare:
-                rows.append(room_row(s, bare, None))
+        rows = _with_baselines(rooms, room_row)
         table(["", "server", "rooms x clients@edits/s", "deliv/s got/offered", "ack p50/p99 ms",
                "bcast p50/p99 ms", "p99 / bare", "gaps det/unrep", "closes by code", "reconn/failed",
                "retried", "refused", "complete/edits", "RSS MiB start/peak/end"], rows)
@@ -87,11 +93,7 @@ def print_report(results) -> None:
               "edits that reached every client of their room")
     if storms:
         print()
-        rows = []
-        for s, studio, bare in storms:
-            rows.append(storm_row(s, studio, bare))
-            if bare:
-                rows.append(storm_row(s, bare, None))
+        rows = _with_baselines(storms, storm_row)
         table(["", "server", "back/clients", "back p50/p99/all ms", "all / bare", "failed handshakes",
                "RSS MiB start/peak/end"], rows)
         print("back: time from every connection dropping at once until the client has its welcome again")
