@@ -7,69 +7,95 @@ that. No message, however bad, closes the room for others or changes state.
 import json
 import logging
 import time
+import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async as db
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import broadcast, protocol, selectors, services
+from .arrivals import arrivals
 from .backpressure import SCOPE_KEY, TOO_SLOW, SlowGuard
-from .hub import hub
 from .errors import StudioError
+from .hub import hub
+from .presence import presence
 from .ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
-TOUCH_EVERY_SECONDS = 30
+RECHECK_EVERY_SECONDS = 30
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
+    # Room messages reach connections through this process's hub (hub.py), never through a channel
+    # of their own: without a layer alias Channels makes no channel per connection and runs no
+    # receive loop for it. `channel_name` is only this connection's name (presence, `exclude`).
+    channel_layer_alias = None
+
+    async def dispatch(self, message):
+        """Channels' dispatch first closes stale database connections, a trip to the database thread
+        for every frame and every connect and disconnect; here each database call does that itself
+        (database_sync_to_async), so the extra trip, a tenth of a reconnect storm, is skipped."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']!r}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message):
+        await self.disconnect(message["code"])  # no groups to discard, no extra trip (see dispatch)
+        raise StopConsumer()
+
     async def connect(self):
+        self.channel_name = f"room.{uuid.uuid4().hex}"
         self.piece_id = self.scope["url_route"]["kwargs"]["piece_id"]
         self.user = self.scope.get("user")
-        try:
-            self.member = await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
-        except StudioError:
-            await self.close()  # before accept: the handshake is refused (HTTP 403), nothing is sent
-            return
-        limits = settings.STUDIO_LIMITS
-        self.op_bucket = TokenBucket(limits["ops_per_second"], 2 * limits["ops_per_second"])
-        self.presence_bucket = TokenBucket(limits["presence_per_second"], limits["presence_per_second"])
-        self.slow_guard = SlowGuard(self.scope.get(SCOPE_KEY), limits["send_backlog_bytes"])
-        self.shed = False
-        self.touched = time.monotonic()
         # Join the room's fan-out before reading the state, so no event committed meanwhile is
         # missed; hold what arrives until the welcome is out (the client skips seq it already has).
         self.held = []
         broadcast.remember_loop()
         await hub().join(self.piece_id, self)
+        try:
+            # One trip to the database thread, whose queue is what a reconnect storm waits on.
+            entry = await db(selectors.room_entry)(piece_id=self.piece_id, user=self.user)
+        except BaseException as error:
+            await hub().leave(self.piece_id, self)
+            if not isinstance(error, StudioError):
+                raise
+            await self.close()  # before accept: the handshake is refused (HTTP 403), nothing is sent
+            return
+        self.you = entry.you
+        limits = settings.STUDIO_LIMITS
+        self.op_bucket = TokenBucket(limits["ops_per_second"], 2 * limits["ops_per_second"])
+        self.presence_bucket = TokenBucket(limits["presence_per_second"], limits["presence_per_second"])
+        self.slow_guard = SlowGuard(self.scope.get(SCOPE_KEY), limits["send_backlog_bytes"])
+        self.shed = False
+        self.rechecked = time.monotonic()
+        present = await presence().enter(self.piece_id, self.user.pk, self.channel_name)
         await self.accept()
-        welcome, open_jobs = await db(self._enter)()  # one trip to the database thread: storms queue there
-        await self.send_json(welcome)
+        await self.send_json(self.welcome(entry, present))
         self.slow_guard.after_bulk_send()
         held, self.held = self.held, None
         for text in held:
             await self.send(text_data=text)
         # Proposals that came while this client was away (or while the channel layer was down).
-        for message in open_jobs:
+        for message in entry.open_jobs:
             await self.send_json(message)
-        await broadcast.to_room(self.piece_id, {"type": "join", "user": selectors.member_as_dict(self.member),
-                                                "present": welcome["present"]}, exclude=self.channel_name)
+        arrivals().arrived(self.piece_id, self.you)
 
     async def disconnect(self, code):
-        if not hasattr(self, "member"):
+        if not hasattr(self, "you"):
             return
         await hub().leave(self.piece_id, self)
-        await db(services.room_leave)(channel_name=self.channel_name)
-        present = await db(selectors.present_user_ids)(piece_id=self.piece_id)
-        if self.user.pk not in present:  # the same person may have the piece open in another tab
-            await broadcast.to_room(self.piece_id, {"type": "leave", "user": {"id": self.user.pk}, "present": present})
+        await presence().leave(self.piece_id, self.channel_name)
+        arrivals().departed(self.piece_id, self.user.pk)
 
     async def receive(self, text_data=None, bytes_data=None):
         message = {}
         try:
             message = protocol.parse_frame(text_data, max_bytes=settings.STUDIO_LIMITS["message_bytes"])
             await getattr(self, "on_" + message["type"])(message)
-            await self.touch()
+            await self.recheck_membership()
         except StudioError as error:
             await self.send_error(error, protocol.client_op_id_of(message))
         except Exception:  # never let one message kill the connection or the room
@@ -177,13 +203,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def members_changed(self, event):
         if event.get("user_id") in (None, self.user.pk):
             try:
-                self.member = await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
+                self.you = selectors.member_as_dict(
+                    await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user))
             except StudioError:
                 await self.send_error(StudioError("forbidden", "you are no longer a member of this piece"))
                 await self.close(code=4403)
                 return
         members = await db(selectors.members_list)(piece_id=self.piece_id)
-        await self.send_json({"type": "members", "members": members, "you": selectors.member_as_dict(self.member)})
+        await self.send_json({"type": "members", "members": members, "you": self.you})
 
     # -- helpers --------------------------------------------------------------------
 
@@ -197,27 +224,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return head_seq, since, None  # a fresh welcome is cheaper than the tail
         return head_seq, since, selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
 
-    def _enter(self):
-        services.room_join(piece_id=self.piece_id, user=self.user, channel_name=self.channel_name)
-        return self._welcome(), selectors.open_job_messages(piece_id=self.piece_id)
-
-    def _welcome(self):
-        seq, state = selectors.piece_state(piece_id=self.piece_id)
+    def welcome(self, entry: selectors.RoomEntry, present: list[int]) -> dict:
         return {"type": "welcome", "protocol": protocol.PROTOCOL_VERSION, "piece_id": self.piece_id,
-                "seq": seq, "state": state, "you": selectors.member_as_dict(self.member),
-                "members": selectors.members_list(piece_id=self.piece_id),
-                "present": selectors.present_user_ids(piece_id=self.piece_id),
-                "limits": settings.STUDIO_LIMITS}
+                "seq": entry.seq, "state": entry.state, "you": entry.you, "members": entry.members,
+                "present": present, "limits": settings.STUDIO_LIMITS}
 
     async def send_welcome(self):
-        await self.send_json(await db(self._welcome)())
+        entry = await db(selectors.room_entry)(piece_id=self.piece_id, user=self.user)
+        await self.send_json(self.welcome(entry, await presence().present(self.piece_id)))
         self.slow_guard.after_bulk_send()
 
-    async def touch(self):
-        if time.monotonic() - self.touched > TOUCH_EVERY_SECONDS:
-            self.touched = time.monotonic()
-            await db(services.room_touch)(channel_name=self.channel_name)
-            try:  # still a member? If the members broadcast of a removal was lost, close now
+    async def recheck_membership(self):
+        """Still a member? If the members broadcast of a removal was lost, close now."""
+        if time.monotonic() - self.rechecked > RECHECK_EVERY_SECONDS:
+            self.rechecked = time.monotonic()
+            try:
                 await db(selectors.membership_get)(piece_id=self.piece_id, user=self.user)
             except StudioError:
                 await self.members_changed({"user_id": self.user.pk})

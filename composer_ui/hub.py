@@ -19,9 +19,10 @@ import asyncio
 import logging
 import time
 import uuid
-import weakref
 
 from channels.layers import get_channel_layer
+
+from .per_loop import per_event_loop
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 600  # re-join groups well inside channels-redis' group_expiry
@@ -112,13 +113,5 @@ class RoomHub:
             await self.layer.group_add(room_group(piece_id), self.channel)
 
 
-_HUBS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub]" = weakref.WeakKeyDictionary()
-
-
-def hub() -> RoomHub:
-    """This event loop's hub (one per process in production; one per test loop in tests)."""
-    loop = asyncio.get_running_loop()
-    found = _HUBS.get(loop)
-    if found is None or found.layer is not get_channel_layer():
-        found = _HUBS[loop] = RoomHub()
-    return found
+# hub(): this process's hub; a test that swapped the channel layer gets a new one.
+hub = per_event_loop(RoomHub, still_good=lambda found: found.layer is get_channel_layer())

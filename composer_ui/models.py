@@ -20,6 +20,9 @@ class Piece(models.Model):
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_pieces")
     head_seq = models.PositiveBigIntegerField(default=0)
+    # Bumped by every change of members or roles: a process's cached members list is current while
+    # this matches (selectors.room_entry reads it in the same query as the membership).
+    members_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,17 +106,6 @@ class Snapshot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["piece", "seq"], name="one_snapshot_per_seq")]
-
-
-class RoomConnection(models.Model):
-    """Who is in a room right now, across every server process (not the music)."""
-
-    channel_name = models.CharField(max_length=200, primary_key=True)
-    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="connections")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    last_seen = models.DateTimeField()
-
-
 
 
 class GenerationJob(models.Model):

@@ -156,6 +156,9 @@ STUDIO_LIMITS = {
 }
 STUDIO_SNAPSHOT_EVERY = env.int("STUDIO_SNAPSHOT_EVERY", 200)
 STUDIO_PRESENCE_TTL_SECONDS = 120
+# Who arrived and left goes to a room as one `present` notice `delay` after the first change, then at
+# most one every `gap` seconds (composer_ui/arrivals.py): a reconnect storm is not 25,000 notices.
+STUDIO_PRESENCE_NOTICES = {"delay_seconds": 0.2, "gap_seconds": 1.0}
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -6,6 +8,29 @@ def reset_channel_layers():
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_presence_from_earlier_runs():
+    """A new test database numbers pieces from 1 again: presence a killed run left in Redis (it expires
+    only after STUDIO_PRESENCE_TTL_SECONDS) would put its people into this run's rooms."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match="studio:*:presence:*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+async def _presence_closed_with_the_test():
+    """Each test runs its own event loop; close that loop's presence store (its Redis client) with it."""
+    yield
+    from composer_ui.presence import close_presence
+
+    await close_presence()
 
 
 @pytest.fixture(autouse=True)

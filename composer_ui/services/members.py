@@ -3,6 +3,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..errors import StudioError
@@ -17,6 +18,12 @@ def _owner_or_forbidden(piece_id: int, acting_user) -> Piece:
     if membership.role != OWNER:
         raise StudioError("forbidden", "only the piece's owner manages members and invites")
     return membership.piece
+
+
+def _members_changed(piece_id: int) -> None:
+    """Every change of members or roles bumps the piece's members version: caches of its members
+    list (selectors.room_entry) are stale from then on, in every process."""
+    Piece.objects.filter(pk=piece_id).update(members_version=F("members_version") + 1)
 
 
 def _next_colour(piece_id: int) -> str:
@@ -51,9 +58,11 @@ def invite_accept(*, token: str, user) -> Membership:
         if membership is None:
             membership = Membership.objects.create(piece=invite.piece, user=user, role=invite.role,
                                                    colour=_next_colour(invite.piece_id))
+            _members_changed(invite.piece_id)
         elif membership.role == VIEWER and invite.role == EDITOR:
             membership.role = EDITOR
             membership.save(update_fields=["role"])
+            _members_changed(invite.piece_id)
     return membership
 
 
@@ -77,8 +86,10 @@ def member_role_set(*, piece_id: int, acting_user, user_id: int, role: str) -> M
         raise StudioError("not_found", "no such member")
     if membership.role == OWNER:
         raise StudioError("forbidden", "the owner's role cannot change")
-    membership.role = role
-    membership.save(update_fields=["role"])
+    with transaction.atomic():
+        membership.role = role
+        membership.save(update_fields=["role"])
+        _members_changed(piece_id)
     return membership
 
 
@@ -86,6 +97,8 @@ def member_remove(*, piece_id: int, acting_user, user_id: int) -> None:
     piece = _owner_or_forbidden(piece_id, acting_user)
     if user_id == piece.owner_id:
         raise StudioError("forbidden", "the owner cannot be removed")
-    deleted, _ = Membership.objects.filter(piece_id=piece_id, user_id=user_id).delete()
-    if not deleted:
-        raise StudioError("not_found", "no such member")
+    with transaction.atomic():
+        deleted, _ = Membership.objects.filter(piece_id=piece_id, user_id=user_id).delete()
+        if not deleted:
+            raise StudioError("not_found", "no such member")
+        _members_changed(piece_id)

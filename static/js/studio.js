@@ -79,10 +79,12 @@ function receive(message) {
       studio.present = new Set(message.present);
       studio.role = message.you.role;
       break;
-    case "join": case "leave":
+    case "present":  // who arrived and left lately, gathered into one notice (arrivals.py)
       studio.present = new Set(message.present);
-      if (message.type === "join" && !studio.members.some((m) => m.id === message.user.id)) studio.members.push(message.user);
-      if (message.type === "leave") delete roll.remote[message.user.id];
+      for (const member of message.joined) {
+        if (!studio.members.some((m) => m.id === member.id)) studio.members.push(member);
+      }
+      for (const id of message.left) delete roll.remote[id];
       break;
     case "members":
       studio.members = message.members;

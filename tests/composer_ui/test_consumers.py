@@ -1,4 +1,5 @@
 """The room protocol over a real consumer: every message type and every error code."""
+import contextlib
 import json
 
 import pytest
@@ -44,12 +45,37 @@ async def test_welcome_has_state_seq_you_and_presence():
         assert {m["id"] for m in welcome["members"]} == {piece.owner.pk, editor.pk, _.pk}
         assert welcome["present"] == [piece.owner.pk]
         async with room(editor, piece.pk) as ws2:
-            joined = await receive_until(ws, "join")
-            assert joined["user"]["id"] == editor.pk and ws2.welcome["you"]["role"] == "editor"
-            assert joined["present"] == sorted([piece.owner.pk, editor.pk])
+            joined = await receive_until(ws, "present")
+            while editor.pk not in [m["id"] for m in joined["joined"]]:  # the owner's own arrival may come first
+                joined = await receive_until(ws, "present")
+            assert ws2.welcome["you"]["role"] == "editor"
+            assert joined["present"] == sorted([piece.owner.pk, editor.pk]) and joined["left"] == []
             assert sorted(ws2.welcome["present"]) == sorted([piece.owner.pk, editor.pk])
-        left = await receive_until(ws, "leave")
-        assert left["user"]["id"] == editor.pk and left["present"] == [piece.owner.pk]
+        left = await receive_until(ws, "present")
+        assert left == {"type": "present", "present": [piece.owner.pk], "joined": [], "left": [editor.pk]}
+
+
+async def test_arrivals_and_departures_are_gathered_into_few_notices(settings):
+    """Ten people arriving at once are one notice to those already there, not ten (a reconnect storm)."""
+    from channels.db import database_sync_to_async as db
+
+    settings.STUDIO_PRESENCE_NOTICES = {"delay_seconds": 1.0, "gap_seconds": 2.0}  # ten connects fit well inside
+
+    piece, *_ = await piece_setup()
+    others = await db(lambda: [make_user() for _ in range(10)])()
+    await db(lambda: [services.invite_accept(token=services.invite_create(
+        piece_id=piece.pk, acting_user=piece.owner).token, user=user) for user in others])()
+    async with room(piece.owner, piece.pk) as ws:
+        await receive_until(ws, "present")  # the owner's own arrival
+        async with contextlib.AsyncExitStack() as stack:
+            for user in others:
+                await stack.enter_async_context(room(user, piece.pk))
+            notice = await receive_until(ws, "present")
+            assert {m["id"] for m in notice["joined"]} == {u.pk for u in others}
+            assert notice["present"] == sorted([piece.owner.pk, *(u.pk for u in others)])
+            assert await ws.receive_nothing(timeout=2.5)
+        notice = await receive_until(ws, "present")
+        assert notice["left"] == sorted(u.pk for u in others) and notice["present"] == [piece.owner.pk]
 
 
 async def test_op_is_acked_after_commit_and_broadcast_to_everyone():

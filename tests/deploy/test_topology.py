@@ -80,3 +80,22 @@ async def test_a_piece_bigger_than_a_client_frame_can_be_opened_and_edited(topol
     finally:
         await a.close()
         await b.close()
+
+
+async def test_who_is_present_spans_the_web_processes(topology):
+    """Presence lives in Redis (presence.py): someone on the other process is in your chips, and leaves them."""
+    piece, (key_a, key_b), _ = await db(piece_with_editors)(2, prefix="here", tracks=None)
+    id_a, id_b = await db(lambda: list(piece.memberships.order_by("joined_at", "id").values_list("user_id", flat=True)))()
+    a = await RoomClient("A", [topology.urls[0]], piece.pk, key_a).start()
+    b = await RoomClient("B", [topology.urls[1]], piece.pk, key_b).start()
+    try:
+        def notice(**fields):
+            return next((m for m in a.messages if m.get("type") == "present"
+                         and all(m.get(k) == v for k, v in fields.items())), None)
+        await a.wait_for(lambda: notice(present=sorted([id_a, id_b])), 10, "a notice with both present")
+        await b.close()
+        await a.wait_for(lambda: notice(left=[id_b]), 10, "B's departure")
+        assert notice(left=[id_b])["present"] == [id_a]
+    finally:
+        await a.close()
+        await b.close()

@@ -12,9 +12,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from composer_ui.models import RoomConnection
+from composer_ui.presence import presence
 from studio.asgi import application
-from tests.composer_ui.factories import make_user, room
+from tests.composer_ui.factories import make_user, receive_until, room
 
 from .harness import SENT, fuzz_piece_build
 
@@ -79,11 +79,11 @@ async def test_refused_handshakes_join_nothing_and_tell_the_room_nothing(error_l
         [(b"origin", GOOD_ORIGIN), (b"cookie", b"=;=;;" * 500)],
     ]
     async with room(owner, piece.pk) as watcher:
+        await receive_until(watcher, "present")  # the watcher's own arrival
         for headers in attempts:
             assert not await handshake(piece.pk, headers), headers
-        assert await watcher.receive_nothing(timeout=0.3), "a refused handshake must not announce a join"
-        present = await db(lambda: sorted(RoomConnection.objects.filter(piece=piece).values_list("user_id", flat=True)))()
-        assert present == [owner.pk]
+        assert await watcher.receive_nothing(timeout=1.5), "a refused handshake must not announce a join"
+        assert await presence().present(piece.pk) == [owner.pk]
     # A piece that does not exist reads the same as one you are not in: no way to probe for ids.
     assert not await handshake(10**12, [(b"origin", GOOD_ORIGIN), (b"cookie", outsider_cookie)])
     assert not error_log
