@@ -25,9 +25,10 @@ RETRIED = ("rate_limited", "unavailable")  # refusals the protocol says to re-se
 
 @dataclass
 class Target:
-    """Where the clients connect: the url, and per client the headers that log it in."""
+    """Where the clients connect: the urls (client i takes urls[i % len], as a balancer would), and per
+    client the headers that log it in."""
     name: str
-    url: str
+    urls: list[str]
     origin: str
     cookies: list[str]  # one per client, cycled; "" for a server without auth
     track: str
@@ -82,7 +83,8 @@ async def open_socket(target: Target, index: int, open_timeout: float = 30):
     cookie = target.cookies[index % len(target.cookies)]
     # proxy=None: never route through an HTTP(S)_PROXY from the environment; compression=None: daphne
     # does not deflate, so neither side of the comparison does.
-    return await connect(target.url, origin=target.origin, proxy=None, compression=None, open_timeout=open_timeout,
+    url = target.urls[index % len(target.urls)]
+    return await connect(url, origin=target.origin, proxy=None, compression=None, open_timeout=open_timeout,
                          additional_headers={"Cookie": f"sessionid={cookie}"} if cookie else None,
                          max_size=2 ** 24)
 

@@ -219,7 +219,7 @@ def run(args, tmp: Path) -> dict:
     argv = [sys.executable, "-m", "studio.serve", "--port", str(port)]
     with Server(argv, port=port, env=env, log_path=tmp / "daphne.log", cwd=ROOT):
         print(f"measuring on port {port} ...", flush=True)
-        target = Target("studio", f"ws://127.0.0.1:{port}/ws/pieces/{piece_id}/", f"http://127.0.0.1:{port}",
+        target = Target("studio", [f"ws://127.0.0.1:{port}/ws/pieces/{piece_id}/"], f"http://127.0.0.1:{port}",
                         [cookie], "")
         return asyncio.run(measure(target, args))
 

@@ -1,7 +1,7 @@
 """Load harness: rooms x clients x edit rate against the real studio, next to a bare WebSocket relay.
 
     python -m bench.load [--scenarios c1,c2,c3,c4] [--short | --full] [--minutes M] [--seconds S]
-                         [--production] [--no-baseline]
+                         [--production [--web-processes N]] [--no-baseline]
 
 Scenarios (targets from docs/performance.md and issue 8):
   c1  1 room x 40 clients (30 editors + 10 viewers) at 20 edits/s room-wide: broadcast p99 <= 30 ms,
@@ -21,6 +21,7 @@ it measured, and prints PASS or MISS per target.
 """
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 import tempfile
@@ -48,12 +49,23 @@ def scenarios(args) -> dict[str, Scenario]:
     }
 
 
-def studio_label(production: bool) -> str:
-    return ("studio (daphne, Redis layer, PostgreSQL, DEBUG off)" if production
-            else "studio (daphne, in-memory layer, SQLite WAL, DEBUG off)")
+def studio_label(production: bool, web_processes: int = 1) -> str:
+    name = "studio" if web_processes == 1 else f"studio x{web_processes}"
+    return (f"{name} (daphne, Redis layer, PostgreSQL, DEBUG off)" if production
+            else f"{name} (daphne, in-memory layer, SQLite WAL, DEBUG off)")
 
 
-def measure(scenario: Scenario, targets: list[Target], server: Server) -> dict:
+class ServerGroup:
+    """Several web processes measured as one: their memory is the sum."""
+
+    def __init__(self, servers: list[Server]):
+        self.servers = servers
+
+    def rss(self) -> int:
+        return sum(server.rss() for server in self.servers)
+
+
+def measure(scenario: Scenario, targets: list[Target], server) -> dict:
     runner = run_storm if scenario.storm else run_rooms
     return asyncio.run(runner(targets, server, scenario))
 
@@ -64,22 +76,26 @@ def run(args, chosen: list[Scenario], tmp: Path) -> list[tuple[Scenario, dict, d
     print("setting up: migrate, users, pieces, sessions ...", flush=True)
     prepared = {s.key: prepare_rooms(rooms=s.rooms, editors=s.editors, viewers=s.viewers) for s in chosen}
     results = []
+    label = studio_label(args.production, args.web_processes)
     for scenario in chosen:
         rooms, cookies = prepared[scenario.key]
-        port = free_port()
-        argv = [sys.executable, "-m", "studio.serve", "--port", str(port)]
-        with Server(argv, port=port, env=env, log_path=tmp / f"daphne-{scenario.key}.log", cwd=ROOT) as server:
-            print(f"{scenario.key}: {studio_label(args.production)} on port {port} ...", flush=True)
-            targets = [Target(studio_label(args.production), f"ws://127.0.0.1:{port}/ws/pieces/{room.piece_id}/",
-                              f"http://127.0.0.1:{port}", cookies, room.track) for room in rooms]
-            studio = measure(scenario, targets, server)
+        ports = [free_port() for _ in range(args.web_processes)]
+        with contextlib.ExitStack() as stack:
+            servers = ServerGroup([stack.enter_context(Server(
+                [sys.executable, "-m", "studio.serve", "--port", str(port)], port=port, env=env,
+                log_path=tmp / f"daphne-{scenario.key}-{port}.log", cwd=ROOT)) for port in ports])
+            print(f"{scenario.key}: {label} on port {', '.join(map(str, ports))} ...", flush=True)
+            # Like nginx's least_conn in front of several processes: a room's clients take turns.
+            targets = [Target(label, [f"ws://127.0.0.1:{port}/ws/pieces/{room.piece_id}/" for port in ports],
+                              f"http://127.0.0.1:{ports[0]}", cookies, room.track) for room in rooms]
+            studio = measure(scenario, targets, servers)
         bare = None
         if not args.no_baseline:
             port = free_port()
             argv = [sys.executable, "-m", "bench._relay", str(port)]
             with Server(argv, port=port, env=env, log_path=tmp / f"relay-{scenario.key}.log", cwd=ROOT) as server:
                 print(f"{scenario.key}: bare websockets on port {port} ...", flush=True)
-                targets = [Target("bare websockets", f"ws://127.0.0.1:{port}/room-{r}", f"http://127.0.0.1:{port}",
+                targets = [Target("bare websockets", [f"ws://127.0.0.1:{port}/room-{r}"], f"http://127.0.0.1:{port}",
                                   [""], "t1") for r in range(scenario.rooms)]
                 bare = measure(scenario, targets, server)
         results.append((scenario, studio, bare))
@@ -99,8 +115,12 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=float, help="measured seconds of c2, c3 (and c1 without --minutes)")
     parser.add_argument("--production", action="store_true",
                         help="the studio on PostgreSQL + Redis from DATABASE_URL / REDIS_URL")
+    parser.add_argument("--web-processes", type=int, default=1, metavar="N",
+                        help="serve with N daphne processes (needs --production: the in-memory layer is per process)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare websockets relay")
     args = parser.parse_args(argv)
+    if not 1 <= args.web_processes <= 4 or (args.web_processes > 1 and not args.production):
+        parser.error("--web-processes takes 1 to 4, and more than 1 only with --production")
     args.seconds_given = args.seconds is not None
     args.seconds = args.seconds if args.seconds_given else SHORT_SECONDS
     keys = [k.strip() for k in args.scenarios.split(",") if k.strip()]
@@ -120,7 +140,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     chosen = [s for k, s in scenarios(args).items() if k in args.keys]
     print(machine_line())
-    print("server under test: " + studio_label(args.production) + "; clients and servers all on 127.0.0.1")
+    print("server under test: " + studio_label(args.production, args.web_processes)
+          + "; clients and servers all on 127.0.0.1")
     started = clock()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:

@@ -149,14 +149,14 @@ def run(args, tmp: Path) -> list[dict]:
     argv = [sys.executable, "-m", "studio.serve", "--port", str(port)]
     with Server(argv, port=port, env=env, log_path=tmp / "daphne.log", cwd=ROOT) as server:
         print(f"measuring {STUDIO_LABEL} on port {port} ...", flush=True)
-        target = Target(STUDIO_LABEL, f"ws://127.0.0.1:{port}/ws/pieces/{piece_id}/", f"http://127.0.0.1:{port}",
+        target = Target(STUDIO_LABEL, [f"ws://127.0.0.1:{port}/ws/pieces/{piece_id}/"], f"http://127.0.0.1:{port}",
                         cookies, track)
         results.append(asyncio.run(run_phase(target, server, args)))
     port = free_port()
     argv = [sys.executable, "-m", "bench._relay", str(port)]
     with Server(argv, port=port, env=env, log_path=tmp / "relay.log", cwd=ROOT) as server:
         print(f"measuring {BARE_LABEL} on port {port} ...", flush=True)
-        target = Target(BARE_LABEL, f"ws://127.0.0.1:{port}/", f"http://127.0.0.1:{port}", [""], "t1")
+        target = Target(BARE_LABEL, [f"ws://127.0.0.1:{port}/"], f"http://127.0.0.1:{port}", [""], "t1")
         results.append(asyncio.run(run_phase(target, server, args)))
     return results
 
