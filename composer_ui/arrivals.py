@@ -49,7 +49,10 @@ class Arrivals:
     async def send(self, piece_id: int) -> None:
         self.timers.pop(piece_id, None)
         joined, left = self.joined.pop(piece_id, {}), self.left.pop(piece_id, set())
-        self.last_sent[piece_id] = time.monotonic()
+        now = time.monotonic()
+        # Forget rooms whose last notice is older than the gap: it no longer holds their next one back.
+        self.last_sent = {pid: at for pid, at in self.last_sent.items() if now - at < self.gap}
+        self.last_sent[piece_id] = now
         try:
             present = await presence().present(piece_id)
             # Someone who left one tab but still has another open has not left.
