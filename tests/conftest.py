@@ -24,13 +24,22 @@ def _no_presence_from_earlier_runs():
         client.close()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 async def _presence_closed_with_the_test():
-    """Each test runs its own event loop; close that loop's presence store (its Redis client) with it."""
+    """Each test runs its own event loop; close that loop's presence store (its Redis client) with it,
+    or the next test's teardown hangs cancelling channels-redis' blocking pop."""
     yield
     from composer_ui.presence import close_presence
 
     await close_presence()
+
+
+@pytest.fixture(autouse=True)
+def _redis_presence_closed(request):
+    """Only with REDIS_URL (the production pass): an async fixture on every test would also wrap the
+    browser tests, whose Playwright loop is already running (they run on the SQLite pass only)."""
+    if os.environ.get("REDIS_URL"):
+        request.getfixturevalue("_presence_closed_with_the_test")
 
 
 @pytest.fixture(autouse=True)
