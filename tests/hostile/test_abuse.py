@@ -5,6 +5,7 @@ nothing, and never costs anyone else in the room an edit.
 import json
 
 import pytest
+from django.conf import settings
 from hypothesis import strategies as st
 from channels.db import database_sync_to_async as db
 
@@ -55,10 +56,14 @@ async def test_a_flood_is_rate_limited_and_the_other_editor_loses_nothing(error_
             [r for r in limited if r["code"] != "rate_limited" or not r["retry_after"] > 0][:3]
         assert all(r["type"] == "ack" for r in calm_replies), [r for r in calm_replies if r["type"] != "ack"]
         acked = sorted(r["seq"] for r in flood_replies + calm_replies if r["type"] == "ack")
-        # The calm editor sees every committed event, the flooder's included, in order and without a gap.
+        # The calm editor sees every committed event, the flooder's included, without a gap.
         while len(seen) < len(acked):
             seen.append((await receive_until(quiet, "event", timeout=10))["seq"])
-        assert seen == acked == list(range(acked[0], acked[0] + len(acked)))
+        assert sorted(seen) == acked == list(range(acked[0], acked[0] + len(acked)))
+        if not settings.REDIS_URL:
+            # In one process on the in-memory layer they also arrive in commit order. Through Redis two
+            # senders' broadcasts can cross on the way (clients order by seq; docs/protocol.md).
+            assert seen == acked
         await loud.send_json_to({"type": "ping"})  # the flooder is slowed down, not cut off
         assert (await receive_until(loud, "pong"))["type"] == "pong"
         SENT["refused"] += len(limited)
