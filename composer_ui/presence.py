@@ -64,7 +64,7 @@ class RedisPresence(LocalPresence):
         now, key = time.time(), self._key(piece_id)
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.zadd(key, {f"{user_id}|{channel_name}": now})
+                pipe.zadd(key, {_member(user_id, channel_name): now})
                 pipe.zremrangebyscore(key, "-inf", now - self.ttl)  # connections of processes that died
                 pipe.expire(key, int(3 * self.ttl))
                 pipe.zrangebyscore(key, now - self.ttl, "+inf")
@@ -79,7 +79,7 @@ class RedisPresence(LocalPresence):
         await super().leave(piece_id, channel_name)
         if user_id is not None:
             try:
-                await self.redis.zrem(self._key(piece_id), f"{user_id}|{channel_name}")
+                await self.redis.zrem(self._key(piece_id), _member(user_id, channel_name))
             except Exception:  # it expires with its score instead
                 log.warning("presence: Redis failed on leave", exc_info=True)
 
@@ -96,7 +96,7 @@ class RedisPresence(LocalPresence):
         now = time.time()
         async with self.redis.pipeline(transaction=False) as pipe:
             for piece_id, room in self.rooms.items():
-                pipe.zadd(self._key(piece_id), {f"{user}|{channel}": now for channel, user in room.items()})
+                pipe.zadd(self._key(piece_id), {_member(user, channel): now for channel, user in room.items()})
                 pipe.expire(self._key(piece_id), int(3 * self.ttl))
             await pipe.execute()
 
@@ -116,6 +116,11 @@ class RedisPresence(LocalPresence):
     @staticmethod
     def _user_ids(members) -> list[int]:
         return sorted({int(member.split(b"|", 1)[0]) for member in members})
+
+
+def _member(user_id: int, channel_name: str) -> str:
+    """A connection in a piece's sorted set; `_user_ids` reads the user back."""
+    return f"{user_id}|{channel_name}"
 
 
 def _make_store() -> LocalPresence:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from .errors import StudioError
-from .models import Event, Membership, Piece, Snapshot
+from .models import Event, GenerationJob, Membership, Piece, Snapshot
 from .state import empty_state, replay
 
 # Folded states by piece, newest used last. States are never mutated, so they
@@ -95,7 +95,7 @@ def room_entry(*, piece_id: int, user) -> RoomEntry:
                      open_jobs=open_job_messages(piece_id=piece_id) if any_open_jobs else [])
 
 
-_OPEN_JOB_STATUSES = ("queued", "running", "ready")  # GenerationJob.ACTIVE + READY (a test checks)
+_OPEN_JOB_STATUSES = (*GenerationJob.ACTIVE, GenerationJob.READY)  # asked for, or ready to decide
 
 
 @functools.cache
@@ -107,12 +107,11 @@ def _entry_sql() -> str:
     exists(), against ~0.05 ms for this; a reconnect storm runs it a thousand times in seconds.
     tests/composer_ui/test_room_entry.py checks it against the ORM's answers.
     """
-    from .models import GenerationJob
-
     quote = connection.ops.quote_name
+    statuses = ", ".join(["%s"] * len(_OPEN_JOB_STATUSES))
     membership, piece, job = (quote(model._meta.db_table) for model in (Membership, Piece, GenerationJob))
     return (f"SELECT m.role, m.colour, p.head_seq, p.members_version, "
-            f"EXISTS (SELECT 1 FROM {job} j WHERE j.piece_id = p.id AND j.status IN (%s, %s, %s)) "
+            f"EXISTS (SELECT 1 FROM {job} j WHERE j.piece_id = p.id AND j.status IN ({statuses})) "
             f"FROM {membership} m JOIN {piece} p ON p.id = m.piece_id WHERE m.piece_id = %s AND m.user_id = %s")
 
 
@@ -211,15 +210,11 @@ def proposal_as_message(job, *, stale: bool) -> dict:
 
 
 def jobs_for_piece(*, piece_id: int, limit: int = 50):
-    from .models import GenerationJob
-
     return list(GenerationJob.objects.filter(piece_id=piece_id).select_related("proposal")
                 .order_by("-created_at")[:limit])
 
 
 def job_get(*, piece_id: int, job_id: int):
-    from .models import GenerationJob
-
     job = GenerationJob.objects.filter(piece_id=piece_id, pk=job_id).first()
     if job is None:
         raise StudioError("not_found", "no such job")
@@ -229,11 +224,9 @@ def job_get(*, piece_id: int, job_id: int):
 def open_job_messages(*, piece_id: int, limit: int = 10) -> list[dict]:
     """`job` (and, when ready, `proposal`) messages for the piece's unfinished AI requests, oldest
     first: what a (re)joining client needs to see proposals that arrived while it was away."""
-    from .models import GenerationJob
     from .regions import Region
 
-    open_statuses = (*GenerationJob.ACTIVE, GenerationJob.READY)
-    jobs = list(GenerationJob.objects.filter(piece_id=piece_id, status__in=open_statuses)
+    jobs = list(GenerationJob.objects.filter(piece_id=piece_id, status__in=_OPEN_JOB_STATUSES)
                 .select_related("proposal").order_by("-created_at")[:limit])
     messages = []
     for job in reversed(jobs):
