@@ -5,6 +5,9 @@ The one interface every generator implements, as plain JSON-friendly dataclasses
     caps = gen.capabilities()               # Capabilities
     res = gen.generate(GenerateRequest(...))  # GenerateResponse with K candidates
 
+This module is only the wire format: dataclasses and the errors a request can
+raise, with no behaviour and no imports of the rest of the engine. The base
+class of the backends and its bookkeeping live in engine/generator.py.
 Notes are in ticks at 480 per quarter. Every dataclass has to_dict()/from_dict()
 so requests and responses can travel over WebSockets and Celery as JSON.
 No Django here.
@@ -213,15 +216,3 @@ class Capabilities(_Dict):
     @classmethod
     def from_dict(cls, d):
         return cls(**d)
-
-
-class Generator:
-    """Base class of the backends. Subclasses implement `capabilities()` and
-    `sample(problem, k, seed)`; `generate()` does validation and bookkeeping."""
-
-    def capabilities(self) -> Capabilities:
-        raise NotImplementedError
-
-    def generate(self, request) -> GenerateResponse:
-        from engine.service import run_generate   # keeps api.py free of torch
-        return run_generate(self, request)

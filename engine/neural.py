@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from engine import grid as G
-from engine.api import Capabilities, CONTROL_SCHEMA, Generator, OPERATIONS
+from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
+from engine.generator import Generator
 from engine.metrics import parallel_motions
 from engine.problem import chunks, default_limits
 

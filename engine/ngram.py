@@ -13,9 +13,9 @@ import hashlib
 import numpy as np
 
 from engine import grid as G
-from engine.api import Capabilities, CONTROL_SCHEMA, Generator, OPERATIONS
+from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
+from engine.generator import Generator
 from engine.problem import default_limits
-from engine.service import constrain_logits_np, hold_ok, top_p_np
 
 BOS = G.MASK          # marks the cells before a piece starts
 P1 = np.uint64(1_000_003)
@@ -158,3 +158,30 @@ class NgramGenerator(Generator):
             n += 1
         out = x[:, m:].reshape(k, -1, 4).transpose(0, 2, 1)
         return out, logp_sum / max(n, 1)
+
+
+# -- sampling helpers (numpy; the neural backend has its own in torch) ----------------
+
+def hold_ok(prev):
+    """HOLD may only follow an onset or another HOLD (prev: tokens of the cell before)."""
+    return (prev != G.REST) & (prev != G.PAD)
+
+
+def top_p_np(probs, p):
+    """Nucleus filter on rows of probabilities (numpy); renormalised."""
+    if p >= 1.0:
+        return probs / probs.sum(-1, keepdims=True)
+    order = np.argsort(-probs, axis=-1, kind="stable")
+    sorted_p = np.take_along_axis(probs, order, -1)
+    cum = np.cumsum(sorted_p, -1)
+    drop_sorted = (cum - sorted_p) > p * cum[..., -1:]
+    drop = np.zeros_like(drop_sorted)
+    np.put_along_axis(drop, order, drop_sorted, -1)
+    out = np.where(drop, 0.0, probs)
+    return out / out.sum(-1, keepdims=True)
+
+
+def constrain_logits_np(logp, allowed, bias, temperature):
+    """logp (N, V) model log-probs -> sampling log-weights with the controls."""
+    z = logp / temperature + bias
+    return np.where(allowed, z, -np.inf)

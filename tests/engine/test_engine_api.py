@@ -103,7 +103,7 @@ def test_load_generator_by_dotted_path(monkeypatch):
 def test_engine_imports_no_django():
     import subprocess
     import sys
-    code = ("import sys, engine, engine.api, engine.ngram, engine.service, engine.problem, engine.data\n"
+    code = ("import sys, engine, engine.api, engine.ngram, engine.generator, engine.problem, engine.data\n"
             "import importlib.util\n"
             "if importlib.util.find_spec('engine.neural'): import engine.neural\n"
             "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'")

@@ -1,6 +1,6 @@
 // The analytics API's answer turned into chart specs and markup: one figure per question a researcher
 // asks (who wrote what, what of the AI's survives, what gets accepted, how long decisions take).
-import { escapeHtml } from "../studio/people.js";
+import { escapeHtml } from "../shared/html.js";
 import { AI_COLOUR } from "../roll/paint.js";
 import { actorIndex } from "./actors.js";
 import { barChart, binLabel, histogram } from "./charts.js";

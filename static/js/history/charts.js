@@ -1,7 +1,7 @@
 // Small SVG bar charts drawn by hand (no chart library): horizontal bars, one row per label, and
 // optionally several series per row (e.g. notes written / notes in the final piece). Pure: specs in,
 // markup out, so node tests check the numbers behind every bar.
-import { escapeHtml } from "../studio/people.js";
+import { escapeHtml } from "../shared/html.js";
 import { safeColour } from "./actors.js";
 
 const ROW = 18;        // height of one bar

@@ -4,7 +4,8 @@
 // Every number shown comes from the server (composer_ui/research): this page only reads and draws.
 import { barTicks } from "../core/ticks.js";
 import { Audio } from "../studio/audio.js";
-import { escapeHtml, showNoteCard } from "../studio/people.js";
+import { escapeHtml } from "../shared/html.js";
+import { showNoteCard } from "../studio/people.js";
 import "../roll/piano-roll.js";
 import { actorIndex, rollColours } from "./actors.js";
 import { analyticsHtml } from "./analytics.js";

@@ -1,6 +1,6 @@
 // The timeline on the page: the filter boxes (who, what) and the list of entries, coloured by actor.
 // Clicking an entry asks to scrub to its seq; proposals carry a "Regenerate exactly" button.
-import { escapeHtml } from "../studio/people.js";
+import { escapeHtml } from "../shared/html.js";
 import { counts, entryDetails, filterEntries, KIND_LABELS, kindsToOffer, position } from "./timeline.js";
 
 export class TimelineView {

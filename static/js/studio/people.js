@@ -1,8 +1,6 @@
 // Who is here and who wrote what: the presence bar and the note hover card.
 
-export function escapeHtml(text) {
-  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from "../shared/html.js";
 
 /** The presence bar: everyone connected (and me), then what the AI is writing right now. */
 export function renderPresence(element, { members, present, me, jobs }) {

@@ -1,20 +1,20 @@
 // The studio page: wires the room (socket + pure RoomClient), the <piano-roll>, undo, audio and the AI panel.
 // Journey of a drawn note: roll `intent` -> ops -> room.localEdit (optimistic) -> socket `op`
 // -> server commits -> `ack` + `event` -> room.handle -> render.
-import { RoomClient } from "./core/room.js";
-import { UndoStack } from "./core/undo.js";
-import { newId, noteAdd, noteDelete, noteUpdate } from "./core/ops.js";
-import { quantizeOps } from "./core/quantize.js";
-import { barTicks, gridTicks } from "./core/ticks.js";
-import { actionFor, keyLabel, SHORTCUTS } from "./keymap.js";
-import { RoomSocket, TOO_SLOW } from "./net/socket.js";
-import { AiPanel } from "./studio/ai-panel.js";
-import { renderPresence, showNoteCard } from "./studio/people.js";
-import { setupFiles } from "./studio/files.js";
-import { setupRecording } from "./studio/recording.js";
-import { Audio } from "./studio/audio.js";
-import { TracksPanel } from "./studio/tracks-panel.js";
-import "./roll/piano-roll.js";
+import { RoomClient } from "../core/room.js";
+import { UndoStack } from "../core/undo.js";
+import { newId, noteAdd, noteDelete, noteUpdate } from "../core/ops.js";
+import { quantizeOps } from "../core/quantize.js";
+import { barTicks, gridTicks } from "../core/ticks.js";
+import { actionFor, keyLabel, SHORTCUTS } from "../keymap.js";
+import { RoomSocket, TOO_SLOW } from "../net/socket.js";
+import { AiPanel } from "./ai-panel.js";
+import { renderPresence, showNoteCard } from "./people.js";
+import { setupFiles } from "./files.js";
+import { setupRecording } from "./recording.js";
+import { Audio } from "./audio.js";
+import { TracksPanel } from "./tracks-panel.js";
+import "../roll/piano-roll.js";
 
 const script = document.getElementById("studio-script");
 const pieceId = Number(script.dataset.piece);

@@ -1,18 +1,17 @@
 """
-What every backend's generate() does around its own sampler: parse and
-validate the request, build the grid problem, sample, decode, rank, and
-record provenance and timings.
+The base class of the generation backends, and what every backend's
+generate() does around its own sampler: parse and validate the request,
+build the grid problem, sample, decode, rank, and record provenance and
+timings. engine/api.py holds only the wire format this produces.
 """
 from __future__ import annotations
 
 import random
 import time
 
-import numpy as np
-
-from engine.api import (Candidate, GenerateRequest, GenerateResponse,
-                        InvalidRequest, Provenance)
-from engine.grid import PAD, REST, VOICES
+from engine.api import (Candidate, Capabilities, GenerateRequest,
+                        GenerateResponse, InvalidRequest, Provenance)
+from engine.grid import VOICES
 from engine.music import key_name
 from engine.problem import build_problem, decode
 
@@ -54,26 +53,12 @@ def run_generate(gen, request):
                             timings=timings, warnings=list(prob.warnings))
 
 
-def hold_ok(prev):
-    """HOLD may only follow an onset or another HOLD (prev: tokens of the cell before)."""
-    return (prev != REST) & (prev != PAD)
+class Generator:
+    """Base class of the backends. Subclasses implement `capabilities()` and
+    `sample(problem, k, seed)`; `generate()` does validation and bookkeeping."""
 
+    def capabilities(self) -> Capabilities:
+        raise NotImplementedError
 
-def top_p_np(probs, p):
-    """Nucleus filter on rows of probabilities (numpy); renormalised."""
-    if p >= 1.0:
-        return probs / probs.sum(-1, keepdims=True)
-    order = np.argsort(-probs, axis=-1, kind="stable")
-    sorted_p = np.take_along_axis(probs, order, -1)
-    cum = np.cumsum(sorted_p, -1)
-    drop_sorted = (cum - sorted_p) > p * cum[..., -1:]
-    drop = np.zeros_like(drop_sorted)
-    np.put_along_axis(drop, order, drop_sorted, -1)
-    out = np.where(drop, 0.0, probs)
-    return out / out.sum(-1, keepdims=True)
-
-
-def constrain_logits_np(logp, allowed, bias, temperature):
-    """logp (N, V) model log-probs -> sampling log-weights with the controls."""
-    z = logp / temperature + bias
-    return np.where(allowed, z, -np.inf)
+    def generate(self, request) -> GenerateResponse:
+        return run_generate(self, request)
