@@ -162,7 +162,7 @@ def invite_detail(request, body, piece_id, token):
 def _job_payload(job) -> dict:
     payload = selectors.job_as_message(job)
     if hasattr(job, "proposal") and job.status != "queued":
-        payload["proposal"] = selectors.proposal_as_message(job, stale=services.proposal_is_stale(job))
+        payload["proposal"] = selectors.proposal_as_message(job)
     return payload
 
 

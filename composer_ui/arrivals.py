@@ -13,7 +13,7 @@ import time
 
 from django.conf import settings
 
-from . import broadcast
+from . import broadcast, protocol
 from .per_loop import per_event_loop
 from .presence import presence
 
@@ -56,9 +56,9 @@ class Arrivals:
         try:
             present = await presence().present(piece_id)
             # Someone who left one tab but still has another open has not left.
-            notice = {"type": "present", "present": present,
-                      "joined": [member for user_id, member in sorted(joined.items()) if user_id in present],
-                      "left": sorted(set(left) - set(present))}
+            notice = protocol.present_message(
+                present=present, joined=[member for user_id, member in sorted(joined.items()) if user_id in present],
+                left=sorted(set(left) - set(present)))
             if notice["joined"] or notice["left"]:
                 await broadcast.to_room(piece_id, notice)
         except Exception:  # the layer is down: clients learn who is here from the next notice or welcome

@@ -115,8 +115,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # events leave this process in commit order as far as possible (fewer resyncs).
         if not applied.duplicate:
             await self.tell_room(applied.message)
-        await self.send_json({"type": "ack", "client_op_id": client_op_id, "seq": applied.seq,
-                              **({"duplicate": True} if applied.duplicate else {})})
+        await self.send_json(protocol.ack_message(client_op_id, applied.seq, duplicate=applied.duplicate))
 
     async def on_sync(self, message):
         self.limit(self.op_bucket)
@@ -124,17 +123,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if events is None:
             await self.send_welcome()
         else:
-            await self.send_json({"type": "events", "since": since, "seq": head_seq, "events": events})
+            await self.send_json(protocol.events_message(since=since, seq=head_seq, events=events))
         self.slow_guard.after_bulk_send()  # asked for: its own size is not falling behind
 
     async def on_presence(self, message):
         self.limit(self.presence_bucket)
         cleaned = protocol.parse_presence(message)
-        await broadcast.to_room(self.piece_id, {"type": "presence", "user": self.user.pk, **cleaned},
+        await broadcast.to_room(self.piece_id, protocol.presence_message(self.user.pk, cleaned),
                                 exclude=self.channel_name)
 
     async def on_ping(self, message):
-        await self.send_json({"type": "pong"})
+        await self.send_json(protocol.pong_message())
 
     # -- the AI partner -------------------------------------------------------------
 
@@ -162,8 +161,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if applied is not None:
             await self.tell_room(applied.message)
         await self.announce_job(job)
-        await self.send_json({"type": "decided", "job_id": job.pk, "status": job.status,
-                              "seq": applied.seq if applied else None})
+        await self.send_json(protocol.decided_message(job, seq=applied.seq if applied else None))
 
     async def announce_job(self, job):
         await self.tell_room(await db(selectors.job_as_message)(job))
@@ -210,7 +208,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self.close(code=4403)
                 return
         members = await db(selectors.members_list)(piece_id=self.piece_id)
-        await self.send_json({"type": "members", "members": members, "you": self.you})
+        await self.send_json(protocol.members_message(members=members, you=self.you))
 
     # -- helpers --------------------------------------------------------------------
 
@@ -225,9 +223,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return head_seq, since, selectors.events_since(piece_id=self.piece_id, since=since, limit=most)
 
     def welcome(self, entry: selectors.RoomEntry, present: list[int]) -> dict:
-        return {"type": "welcome", "protocol": protocol.PROTOCOL_VERSION, "piece_id": self.piece_id,
-                "seq": entry.seq, "state": entry.state, "you": entry.you, "members": entry.members,
-                "present": present, "limits": settings.STUDIO_LIMITS}
+        return protocol.welcome_message(piece_id=self.piece_id, seq=entry.seq, state=entry.state, you=entry.you,
+                                        members=entry.members, present=present, limits=settings.STUDIO_LIMITS)
 
     async def send_welcome(self):
         entry = await db(selectors.room_entry)(piece_id=self.piece_id, user=self.user)
@@ -258,9 +255,4 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(message, separators=(",", ":")))
 
     async def send_error(self, error: StudioError, client_op_id=None):
-        payload = {"type": "error", **error.as_dict()}
-        if client_op_id:
-            payload["client_op_id"] = client_op_id
-        if getattr(error, "index", None) is not None:
-            payload["op_index"] = error.index
-        await self.send_json(payload)
+        await self.send_json(protocol.error_message(error, client_op_id=client_op_id))

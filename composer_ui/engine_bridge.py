@@ -111,7 +111,7 @@ def run_engine(request: dict) -> dict:
 
 def accept_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
     """Replace the region's notes with the candidate's, attributed to the model."""
-    region = Region(tuple(job.tracks), job.start_bar, job.end_bar)
+    region = job.region
     ops = [{"op": "note.delete", "id": n["id"]} for n in state["notes"].values() if region.holds(n, state["piece"])]
     if job.end_bar > state["piece"]["bars"]:
         ops.append({"op": "piece.update", "bars": job.end_bar})

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from .permissions import EDITOR, ROLES, VIEWER
+from .regions import Region
 
 ROLE_CHOICES = [(role, role) for role in ROLES]
 PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
@@ -143,6 +144,11 @@ class GenerationJob(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "lease_expires_at"]), models.Index(fields=["piece", "status"])]
+
+    @property
+    def region(self) -> Region:
+        """The tracks x bars the AI was asked to write."""
+        return Region(tuple(self.tracks), self.start_bar, self.end_bar)
 
 
 class Proposal(models.Model):

@@ -1,7 +1,9 @@
-"""Parsing client frames of the room protocol (docs/protocol.md). Pure Python.
+"""The room protocol (docs/protocol.md), both ways. Pure Python: nothing here touches the database.
 
-Each function returns the cleaned message or raises StudioError with the
-code the client is told; nothing here touches the database.
+What comes in: each ``parse_*`` returns the cleaned message or raises StudioError with the code
+the client is told. What goes out: each server message type has one builder, ``<type>_message``,
+and nothing else in the studio writes a server message's fields (tests/composer_ui/test_protocol_doc.py
+checks the builders against the document, one to one).
 """
 import json
 
@@ -11,6 +13,8 @@ from .op_schema import ID_PATTERN
 PROTOCOL_VERSION = 1
 MAX_JOB_ID = 2**63 - 1  # job ids are a BigAutoField: no larger one exists, so none reaches a query
 CLIENT_TYPES = ("op", "sync", "presence", "ping", "generate", "decide", "regenerate", "cancel")
+SERVER_TYPES = ("welcome", "ack", "event", "events", "present", "members", "presence", "pong", "error",
+                "job", "proposal", "decided")
 
 
 def _refuse_constant(name):
@@ -151,3 +155,75 @@ def parse_regenerate(message: dict) -> dict:
 def parse_cancel(message: dict) -> int:
     _only(message, {"job_id"}, "cancel")
     return _job_id(message)
+
+
+# -- server -> client: one builder per message type ---------------------------------------------
+# Rows (an Event, a GenerationJob) are read by attribute, so this module needs no Django.
+
+def welcome_message(*, piece_id: int, seq: int, state: dict, you: dict, members: list, present: list,
+                    limits: dict) -> dict:
+    return {"type": "welcome", "protocol": PROTOCOL_VERSION, "piece_id": piece_id, "seq": seq, "state": state,
+            "you": you, "members": members, "present": present, "limits": limits}
+
+
+def ack_message(client_op_id: str, seq: int, *, duplicate: bool = False) -> dict:
+    return {"type": "ack", "client_op_id": client_op_id, "seq": seq, **({"duplicate": True} if duplicate else {})}
+
+
+def event_message(event) -> dict:
+    """A committed Event row, as the room sees it."""
+    return {"type": "event", "seq": event.seq, "actor": event.actor, "kind": event.kind,
+            "ops": event.ops, "client_op_id": event.client_op_id,
+            "at": event.created_at.isoformat() if event.created_at else None}
+
+
+def events_message(*, since: int, seq: int, events: list) -> dict:
+    return {"type": "events", "since": since, "seq": seq, "events": events}
+
+
+def present_message(*, present: list, joined: list, left: list) -> dict:
+    return {"type": "present", "present": present, "joined": joined, "left": left}
+
+
+def members_message(*, members: list, you: dict) -> dict:
+    return {"type": "members", "members": members, "you": you}
+
+
+def presence_message(user_id: int, fields: dict) -> dict:
+    """A person's cursor, selection or playhead, as ``parse_presence`` cleaned them."""
+    return {"type": "presence", "user": user_id, **fields}
+
+
+def pong_message() -> dict:
+    return {"type": "pong"}
+
+
+def error_message(error: StudioError, *, client_op_id: str | None = None) -> dict:
+    message = {"type": "error", **error.as_dict()}
+    if client_op_id:
+        message["client_op_id"] = client_op_id
+    if getattr(error, "index", None) is not None:
+        message["op_index"] = error.index
+    return message
+
+
+def job_message(job, *, description: str) -> dict:
+    """A GenerationJob row; ``description`` is the AI's presence ("AI is writing bars 1-2 of Alto")."""
+    return {"type": "job", "job_id": job.pk, "request_id": job.request_id, "status": job.status,
+            "reason": job.reason, "operation": job.operation, "tracks": job.tracks,
+            "bars": [job.start_bar, job.end_bar], "requester": job.requester_id, "parent": job.parent_id,
+            "seed": job.seed, "base_seq": job.base_seq, "model": f"{job.model_name}@{job.model_version}",
+            "description": description}
+
+
+def proposal_message(job, *, stale: bool) -> dict:
+    """A ready GenerationJob row and its Proposal."""
+    proposal = job.proposal
+    return {"type": "proposal", "job_id": job.pk, "base_seq": job.base_seq, "stale": stale,
+            "bars": [job.start_bar, job.end_bar], "tracks": job.tracks, "candidates": proposal.candidates,
+            "provenance": proposal.provenance, "timings": proposal.timings}
+
+
+def decided_message(job, *, seq: int | None) -> dict:
+    """The answer to a `decide`: the job's new status and, for an accept, its event's seq."""
+    return {"type": "decided", "job_id": job.pk, "status": job.status, "seq": seq}

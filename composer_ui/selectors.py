@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from . import protocol
 from .errors import StudioError
 from .models import Event, GenerationJob, Membership, Piece, Snapshot
+from .regions import region_touched
 from .state import empty_state, replay
 
 # Folded states by piece, newest used last. States are never mutated, so they
@@ -115,15 +117,9 @@ def _entry_sql() -> str:
             f"FROM {membership} m JOIN {piece} p ON p.id = m.piece_id WHERE m.piece_id = %s AND m.user_id = %s")
 
 
-def event_as_message(event: Event) -> dict:
-    return {"type": "event", "seq": event.seq, "actor": event.actor, "kind": event.kind,
-            "ops": event.ops, "client_op_id": event.client_op_id,
-            "at": event.created_at.isoformat() if event.created_at else None}
-
-
 def events_since(*, piece_id: int, since: int, limit: int = 1000) -> list[dict]:
     events = Event.objects.filter(piece_id=piece_id, seq__gt=since).order_by("seq")[:limit]
-    return [event_as_message(e) for e in events]
+    return [protocol.event_message(e) for e in events]
 
 
 def state_at(*, piece_id: int, seq: int) -> dict:
@@ -181,8 +177,6 @@ def invites_list(*, piece_id: int, user):
 
 def region_changed_since(*, piece_id: int, seq: int, region) -> bool:
     """Did any event after ``seq`` change something inside ``region``?"""
-    from .regions import region_touched
-
     events = Event.objects.filter(piece_id=piece_id, seq__gt=seq).order_by("seq")
     if not events.exists():
         return False
@@ -190,23 +184,20 @@ def region_changed_since(*, piece_id: int, seq: int, region) -> bool:
     return region_touched(base, ((e.ops, e.actor) for e in events.iterator()), region)
 
 
-def job_as_message(job) -> dict:
-    from .regions import Region
+def proposal_is_stale(job: GenerationJob) -> bool:
+    """Did anyone change the job's region since the AI was asked (its ``base_seq``)?"""
+    return region_changed_since(piece_id=job.piece_id, seq=job.base_seq, region=job.region)
 
+
+def job_as_message(job: GenerationJob) -> dict:
+    """The `job` message, its description naming the tracks as the piece calls them now."""
     _, state = piece_state(piece_id=job.piece_id)
-    region = Region(tuple(job.tracks), job.start_bar, job.end_bar)
-    return {"type": "job", "job_id": job.pk, "request_id": job.request_id, "status": job.status,
-            "reason": job.reason, "operation": job.operation, "tracks": job.tracks,
-            "bars": [job.start_bar, job.end_bar], "requester": job.requester_id, "parent": job.parent_id,
-            "seed": job.seed, "base_seq": job.base_seq, "model": f"{job.model_name}@{job.model_version}",
-            "description": f"AI is writing {region.describe(state)}"}
+    return protocol.job_message(job, description=f"AI is writing {job.region.describe(state)}")
 
 
-def proposal_as_message(job, *, stale: bool) -> dict:
-    proposal = job.proposal
-    return {"type": "proposal", "job_id": job.pk, "base_seq": job.base_seq, "stale": stale,
-            "bars": [job.start_bar, job.end_bar], "tracks": job.tracks, "candidates": proposal.candidates,
-            "provenance": proposal.provenance, "timings": proposal.timings}
+def proposal_as_message(job: GenerationJob) -> dict:
+    """The `proposal` message of a ready job, stale or not as of now."""
+    return protocol.proposal_message(job, stale=proposal_is_stale(job))
 
 
 def jobs_for_piece(*, piece_id: int, limit: int = 50):
@@ -224,15 +215,11 @@ def job_get(*, piece_id: int, job_id: int):
 def open_job_messages(*, piece_id: int, limit: int = 10) -> list[dict]:
     """`job` (and, when ready, `proposal`) messages for the piece's unfinished AI requests, oldest
     first: what a (re)joining client needs to see proposals that arrived while it was away."""
-    from .regions import Region
-
     jobs = list(GenerationJob.objects.filter(piece_id=piece_id, status__in=_OPEN_JOB_STATUSES)
                 .select_related("proposal").order_by("-created_at")[:limit])
     messages = []
     for job in reversed(jobs):
         messages.append(job_as_message(job))
         if job.status == GenerationJob.READY:
-            region = Region(tuple(job.tracks), job.start_bar, job.end_bar)
-            stale = region_changed_since(piece_id=piece_id, seq=job.base_seq, region=region)
-            messages.append(proposal_as_message(job, stale=stale))
+            messages.append(proposal_as_message(job))
     return messages

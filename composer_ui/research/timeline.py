@@ -9,7 +9,6 @@ from bisect import bisect_right
 from django.core.exceptions import ObjectDoesNotExist
 
 from ..models import Decision, GenerationJob, Piece
-from ..regions import Region
 from .actors import actor_key, actors_for, model_key, user_key
 from .summary import describe
 from .walk import walk
@@ -62,7 +61,7 @@ def decision_of(job):
 
 def job_entries(job, seq_at, track_names: dict) -> list[dict]:
     requester, model = user_key(job.requester_id), model_key(job.model_name, job.model_version)
-    region = Region(tuple(job.tracks), job.start_bar, job.end_bar)
+    region = job.region
     names = {"tracks": [{"id": t, "name": track_names.get(t, t)} for t in job.tracks]}
     asked = (f"asked the AI to {job.operation} {region.describe(names)} "
              f"({job.num_candidates} candidates, seed {job.seed})")

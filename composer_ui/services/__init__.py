@@ -2,5 +2,5 @@
 from .members import (guest_create, invite_accept, invite_create, invite_revoke, member_remove,  # noqa: F401
                       member_role_set)
 from .pieces import Applied, ops_apply, piece_create  # noqa: F401
-from .generation import (generation_regenerate, generation_request, generation_run, job_cancel,  # noqa: F401
-                         jobs_sweep, proposal_decide, proposal_is_stale)
+from .generation import (generation_regenerate, generation_request, job_cancel,  # noqa: F401
+                         proposal_decide)

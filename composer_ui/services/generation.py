@@ -1,22 +1,20 @@
-"""Writes for the co-composition loop: ask the AI, run a job, decide on its proposal.
+"""Writes for the co-composition loop's people: ask the AI, cancel, decide on a proposal.
 
-A job is a database row with a state machine; Celery (or the in-process pool)
-only triggers it. Claiming a job is one conditional UPDATE, so a task delivered
-twice runs once, and a job yields at most one Proposal (a one-to-one row).
+A job is a database row with a state machine. ``generation_request`` checks and records it, then
+hands its id to the queue after commit (jobs.py: the run, from the queue to the proposal in the
+room). ``proposal_decide`` accepts a candidate as one AI-attributed event, or rejects it.
 """
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from .. import engine_bridge, jobs, selectors
 from ..errors import StudioError
-from ..models import Decision, Event, GenerationJob, Membership, Proposal
+from ..models import Decision, Event, GenerationJob, Membership
 from ..policy import check_may_decide, check_may_request
-from ..regions import Region
 from .pieces import Applied, ops_apply
 
 Job = GenerationJob
@@ -60,20 +58,6 @@ def generation_regenerate(*, piece_id: int, job_id: int, user, request_id: str =
                               candidates=job.num_candidates, request_id=request_id, parent=job)
 
 
-def generation_run(*, job_id: int) -> Job | None:
-    """Run a queued job once. Returns the job, or None when it was not ours to run."""
-    if not _claim(job_id):
-        return None  # already running elsewhere, finished, or cancelled: a duplicate delivery
-    job = Job.objects.get(pk=job_id)
-    base_state = selectors.state_at(piece_id=job.piece_id, seq=job.base_seq)
-    try:
-        response = engine_bridge.run_engine(engine_bridge.engine_request(base_state, job))
-    except Exception as error:  # the model failed: the job ends with the reason, never hangs
-        reason = error.message if isinstance(error, StudioError) else f"the model failed: {type(error).__name__}"
-        return _finish(job_id, Job.FAILED, reason=reason)
-    return _finish(job_id, Job.READY, response=response)
-
-
 def job_cancel(*, piece_id: int, job_id: int, user) -> Job:
     job = _job_for_member(piece_id, job_id, user)
     if job.requester_id != user.pk and job.piece.owner_id != user.pk:
@@ -99,7 +83,7 @@ def proposal_decide(*, piece_id: int, job_id: int, user, accept: int | None = No
         raise StudioError("conflict", f"this job is {job.status}; only a ready proposal can be decided")
     if accept is not None and (type(accept) is not int or not 0 <= accept < len(job.proposal.candidates)):
         raise StudioError("invalid", f"accept must be a candidate index from 0 to {len(job.proposal.candidates) - 1}")
-    stale = proposal_is_stale(job)
+    stale = selectors.proposal_is_stale(job)
     if accept is not None and stale and force is not True:
         raise StudioError("conflict", "the region changed since the AI was asked: accept with force: true to "
                                       "overwrite it, or regenerate", stale=True)
@@ -119,60 +103,7 @@ def proposal_decide(*, piece_id: int, job_id: int, user, accept: int | None = No
     return job, applied
 
 
-def proposal_is_stale(job: Job) -> bool:
-    return selectors.region_changed_since(piece_id=job.piece_id, seq=job.base_seq,
-                                          region=Region(tuple(job.tracks), job.start_bar, job.end_bar))
-
-
-def jobs_sweep() -> list[int]:
-    """Re-queue or fail jobs whose worker vanished (lease expired) or that were never picked up."""
-    now = timezone.now()
-    lost = Q(status=Job.RUNNING, lease_expires_at__lt=now)
-    forgotten = Q(status=Job.QUEUED, enqueued_at__lt=now - timedelta(seconds=2 * _conf("time_limit")))
-    swept = []
-    for job in Job.objects.filter(lost | forgotten):
-        if job.attempts >= _conf("max_attempts"):
-            done = Job.objects.filter(pk=job.pk, status=job.status).update(
-                status=Job.FAILED, finished_at=now, reason=f"no worker finished it after {job.attempts} tries")
-        else:
-            done = Job.objects.filter(pk=job.pk, status=job.status).update(status=Job.QUEUED, enqueued_at=now,
-                                                                          lease_expires_at=None)
-            if done:
-                transaction.on_commit(lambda pk=job.pk: jobs.enqueue(pk))
-        if done:
-            swept.append(job.pk)
-    return swept
-
-
 # -- helpers ---------------------------------------------------------------------------
-
-def _claim(job_id: int) -> bool:
-    now = timezone.now()
-    lease = now + timedelta(seconds=2 * _conf("time_limit"))
-    claimable = Q(status=Job.QUEUED) | Q(status=Job.RUNNING, lease_expires_at__lt=now)
-    with transaction.atomic():
-        claimed = Job.objects.filter(claimable, pk=job_id).update(status=Job.RUNNING, started_at=now,
-                                                                  lease_expires_at=lease)
-        if claimed:
-            Job.objects.filter(pk=job_id).update(attempts=F("attempts") + 1)
-    return bool(claimed)
-
-
-def _finish(job_id: int, status: str, *, reason: str = "", response: dict | None = None) -> Job | None:
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job_id)
-        if job.status != Job.RUNNING:
-            return None  # cancelled or swept meanwhile: the result is dropped
-        if response is not None:
-            _, created = Proposal.objects.get_or_create(job=job, defaults={
-                "candidates": [{"notes": c["notes"], "score": c["score"]} for c in response["candidates"]],
-                "provenance": response["provenance"], "timings": response["timings"]})
-            if not created:
-                return None
-        job.status, job.reason, job.finished_at, job.lease_expires_at = status, reason[:500], timezone.now(), None
-        job.save(update_fields=["status", "reason", "finished_at", "lease_expires_at"])
-    return job
-
 
 def _job_for_member(piece_id, job_id, user) -> Job:
     """The job, if it belongs to this piece and the user is a member of it."""

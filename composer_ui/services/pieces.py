@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 
-from .. import selectors
+from .. import protocol, selectors
 from ..errors import StudioError
 from ..models import PALETTE, Event, Membership, Piece, Snapshot
 from ..op_schema import OpError, validate_ops, with_ids
@@ -98,7 +98,7 @@ def _commit(piece_id, user, ops, client_op_id, kind, actor):
     if seq % settings.STUDIO_SNAPSHOT_EVERY == 0:
         Snapshot.objects.create(piece=piece, seq=seq, state=new_state)
     transaction.on_commit(lambda: selectors.remember_state(piece_id, seq, new_state))
-    return Applied(seq=seq, message=selectors.event_as_message(event))
+    return Applied(seq=seq, message=protocol.event_message(event))
 
 
 def _duplicate(piece_id, client_op_id, user) -> Applied | None:
@@ -109,7 +109,7 @@ def _duplicate(piece_id, client_op_id, user) -> Applied | None:
         return None
     if event.actor_user_id != user.pk:
         raise StudioError("conflict", "that client_op_id was already used by someone else; pick a fresh one")
-    return Applied(seq=event.seq, message=selectors.event_as_message(event), duplicate=True)
+    return Applied(seq=event.seq, message=protocol.event_message(event), duplicate=True)
 
 
 def _check_track_owners(piece_id, ops):

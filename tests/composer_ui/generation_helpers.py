@@ -1,5 +1,5 @@
 """A four-voice piece with a melody, and shortcuts to ask for, run and decide on jobs."""
-from composer_ui import selectors, services
+from composer_ui import jobs, selectors, services
 
 from .factories import make_piece
 
@@ -29,7 +29,7 @@ def ask(piece, user=None, *, operation="infill", tracks=None, bars=(1, 2), candi
 
 def ask_and_run(piece, user=None, **kwargs):
     job = ask(piece, user, **kwargs)
-    ran = services.generation_run(job_id=job.pk)
+    ran = jobs.generation_run(job_id=job.pk)
     assert ran is not None and ran.status == "ready", (ran and ran.reason)
     return ran
 

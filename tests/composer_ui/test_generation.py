@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from composer_ui import selectors, services
+from composer_ui import jobs, selectors, services
 from composer_ui.errors import StudioError
 from composer_ui.models import Decision, Event, GenerationJob, Proposal
 from composer_ui.state import bar_ticks
@@ -87,7 +87,7 @@ def test_stale_proposal_needs_force_and_is_logged():
     job = ask_and_run(piece, bars=(1, 2))
     services.ops_apply(piece_id=piece.pk, user=piece.owner, client_op_id=None,
                        ops=[{"op": "note.update", "id": "m5", "pitch": 60}])  # bar 2 of the melody
-    assert services.proposal_is_stale(job)
+    assert selectors.proposal_is_stale(job)
     with pytest.raises(StudioError) as caught:
         decide(job, accept=0)
     assert caught.value.code == "conflict" and caught.value.extra == {"stale": True}
@@ -101,33 +101,33 @@ def test_edits_outside_the_region_do_not_make_it_stale():
     job = ask_and_run(piece, bars=(1, 2))
     services.ops_apply(piece_id=piece.pk, user=piece.owner, client_op_id=None,
                        ops=[{"op": "note.update", "id": "m12", "pitch": 60}])  # bar 4
-    assert not services.proposal_is_stale(job)
+    assert not selectors.proposal_is_stale(job)
 
 
 def test_a_duplicate_delivery_makes_one_proposal():
     job = ask(satb_piece())
-    assert services.generation_run(job_id=job.pk).status == "ready"
-    assert services.generation_run(job_id=job.pk) is None
+    assert jobs.generation_run(job_id=job.pk).status == "ready"
+    assert jobs.generation_run(job_id=job.pk) is None
     assert Proposal.objects.filter(job=job).count() == 1
 
 
 def test_a_running_job_is_not_run_again_until_its_lease_expires():
     job = ask(satb_piece())
     GenerationJob.objects.filter(pk=job.pk).update(status="running", lease_expires_at=timezone.now() + timedelta(60))
-    assert services.generation_run(job_id=job.pk) is None
+    assert jobs.generation_run(job_id=job.pk) is None
     GenerationJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.generation_run(job_id=job.pk).status == "ready"
+    assert jobs.generation_run(job_id=job.pk).status == "ready"
 
 
 def test_the_sweeper_requeues_then_fails_jobs_whose_worker_vanished():
     job = ask(satb_piece())
     expired = timezone.now() - timedelta(seconds=1)
     GenerationJob.objects.filter(pk=job.pk).update(status="running", lease_expires_at=expired, attempts=1)
-    assert services.jobs_sweep() == [job.pk]
+    assert jobs.jobs_sweep() == [job.pk]
     job.refresh_from_db()
     assert job.status == "queued"
     GenerationJob.objects.filter(pk=job.pk).update(status="running", lease_expires_at=expired, attempts=3)
-    services.jobs_sweep()
+    jobs.jobs_sweep()
     job.refresh_from_db()
     assert job.status == "failed" and "3 tries" in job.reason
 
@@ -231,5 +231,5 @@ def test_cancel_stops_a_queued_job_from_running():
     job = ask(satb_piece())
     cancelled = services.job_cancel(piece_id=job.piece_id, job_id=job.pk, user=job.piece.owner)
     assert cancelled.status == "cancelled"
-    assert services.generation_run(job_id=job.pk) is None
+    assert jobs.generation_run(job_id=job.pk) is None
     assert not Proposal.objects.filter(job=job).exists()

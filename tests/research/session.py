@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
-from composer_ui import selectors, services
+from composer_ui import jobs, selectors, services
 from composer_ui.models import GenerationJob
 from tests.composer_ui.generation_helpers import satb_piece, track_ids
 
@@ -89,7 +89,7 @@ def _run(s, user, *, regenerate=None, **request):
         job = services.generation_regenerate(piece_id=s.piece.pk, job_id=regenerate.pk, user=user)
     else:
         job = services.generation_request(piece_id=s.piece.pk, user=user, operation="infill", **request)
-    services.generation_run(job_id=job.pk)  # or a background pool of a live server ran it first
+    jobs.generation_run(job_id=job.pk)  # or a background pool of a live server ran it first
     for _ in range(600):
         job.refresh_from_db()
         if job.status not in GenerationJob.ACTIVE:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from composer_ui import services
+from composer_ui import jobs
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         while True:
             try:
                 close_old_connections()  # the database may have gone away since the last sweep
-                swept = services.jobs_sweep()
+                swept = jobs.jobs_sweep()
                 if swept:
                     self.stdout.write(f"swept jobs {swept}")
                     self.stdout.flush()
