@@ -1,23 +1,14 @@
-"""Who wrote what: labels, AI-accepted regions and the contribution statement. Pure.
+"""Who wrote what, in files: labels, AI-accepted regions and the contribution statement. Pure.
 
 ``names`` maps user ids to display names; authors it does not know are shown
 as "user <id>". A note's ``author`` is who created it (a person, or a model
 ``name@version`` for accepted AI notes), ``accepted_by`` who accepted an AI
-note, and ``human_edited`` says a person changed an AI note afterwards.
+note, and ``human_edited`` says a person changed an AI note afterwards. The
+author keys and bar numbers it shares with research/ live in ../attribution.py.
 """
-from ..state import bar_ticks
+from ..attribution import author_key, bar_of, bar_ranges
 
 SCHEMA_VERSION = 1
-
-
-def author_key(author: dict | None) -> str:
-    """A stable string for an author: ``user:3``, ``model:gridcoco@1.0``, ``system``."""
-    author = author or {"kind": "system"}
-    if author.get("kind") == "user":
-        return f"user:{author.get('id')}"
-    if author.get("kind") == "model":
-        return f"model:{author.get('name', '')}"
-    return str(author.get("kind") or "system")
 
 
 def author_label(author: dict | None, names: dict) -> str:
@@ -52,26 +43,8 @@ def is_ai(note: dict) -> bool:
     return (note.get("author") or {}).get("kind") == "model"
 
 
-def bar_of(tick: int, piece: dict) -> int:
-    """The 1-based bar a tick lies in."""
-    return tick // bar_ticks(piece) + 1
 
 
-def bar_ranges(bars) -> str:
-    """[1, 2, 3, 5] -> "1-3, 5"."""
-    bars = sorted(set(bars))
-    out, start, previous = [], None, None
-    for bar in bars:
-        if start is None:
-            start = previous = bar
-        elif bar == previous + 1:
-            previous = bar
-        else:
-            out.append(f"{start}-{previous}" if previous != start else f"{start}")
-            start = previous = bar
-    if start is not None:
-        out.append(f"{start}-{previous}" if previous != start else f"{start}")
-    return ", ".join(out)
 
 
 def ordered_notes(state: dict) -> list:

@@ -1,5 +1,5 @@
 """Who did something in a piece, as stable keys: "user:3", "model:gridcoco@1.0", "system"."""
-from ..interop.attribution import author_key as actor_key  # noqa: F401  (one definition of the keys)
+from ..attribution import author_key as actor_key  # noqa: F401  (one definition of the keys)
 from ..models import Membership, PALETTE
 
 AI_COLOUR = "#7a5af8"  # the roll paints AI notes in this violet

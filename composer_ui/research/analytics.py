@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from statistics import mean, median
 
 from .. import selectors
-from ..interop.attribution import bar_of
+from ..attribution import bar_of
 from ..models import Event, GenerationJob
 from .actors import actor_key, actors_for, user_key
 from .timeline import decision_of, jobs_of, proposal_of, seconds_to_decide

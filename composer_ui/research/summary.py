@@ -1,7 +1,7 @@
 """One line of plain English for each event of a history ("added 3 notes to Melody in bars 2-3")."""
 from collections import Counter
 
-from ..interop.attribution import bar_of, bar_ranges
+from ..attribution import bar_of, bar_ranges
 from ..op_schema import OWNER_ONLY_FIELDS
 from .walk import Step, touched_notes
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from composer_ui import selectors, services
+from composer_ui.attribution import bar_ranges
 from composer_ui.interop import attribution, midi_export, midi_read, musicxml_export, project
 from composer_ui.interop.keys import spell
 from composer_ui.interop.musicxml_read import part_notes
@@ -101,7 +102,7 @@ def test_contribution_statement_counts_notes_bars_and_ai_share():
     assert model["model"] == "gridcoco" and model["version"] == "1.0.0+20261126" and model["accepted_by"] == ["Ana"]
     assert statement["models"] == [{"name": "gridcoco", "version": "1.0.0+20261126", "notes": len(ai), "jobs": [31]}]
     assert "Ana" in statement["text"] and "AI share" in statement["text"]
-    assert attribution.bar_ranges([1, 2, 3, 5, 7, 8]) == "1-3, 5, 7-8"
+    assert bar_ranges([1, 2, 3, 5, 7, 8]) == "1-3, 5, 7-8"
 
 
 @pytest.mark.parametrize("seed,key", [(0, "G major"), (1, "Eb minor"), (2, "A major")])
