@@ -10,8 +10,9 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from deploy.processes import Server
+
 from ._load import Client, Stats, Target, clock, drive, finish, percentile
-from ._server import Server
 
 
 @dataclass

@@ -24,8 +24,9 @@ from types import SimpleNamespace
 
 from websockets.exceptions import ConnectionClosed
 
+from deploy.processes import Server, free_port
+
 from ._load import Target, clock, open_socket, percentile
-from ._server import Server, free_port
 from ._studio import PRODUCTION_SWITCHES, ROOT, cpu_model, studio_env
 
 TARGET_OVERHEAD_MS = 50  # the stack may add at most this much, p50, on top of the engine

@@ -27,10 +27,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from deploy.processes import Server, free_port
+
 from ._load import Target, clock
 from ._report import print_report
 from ._scenarios import Scenario, run_rooms, run_storm
-from ._server import Server, free_port
 from ._studio import ROOT, machine_line, prepare_rooms, studio_env, use_env
 
 SHORT_SECONDS = 15

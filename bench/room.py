@@ -16,8 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from deploy.processes import Server, free_port
+
 from ._load import Client, Stats, Target, clock, close_all, drive, finish, open_socket, percentile
-from ._server import Server, free_port
 from ._studio import ROOT, machine_line, prepare_rooms, studio_env, use_env
 
 STUDIO_LABEL = "studio (daphne + in-memory layer, SQLite WAL)"

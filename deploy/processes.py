@@ -1,6 +1,8 @@
-"""One child process of the topology: started in its own process group, logging to a file,
-waited for until it is ready, and stoppable gently (SIGTERM) or brutally (SIGKILL, for the
-fault tests). Nothing here knows about Django; the launcher and the tests share it."""
+"""A child process: started in its own process group, logging to a file, waited for until it is
+ready, and stoppable gently (SIGTERM) or brutally (SIGKILL, for the fault tests). Nothing here
+knows about Django. The one way the studio starts a child server: the topology launcher
+(topology.py), the tests (tests/studio_server.py, tests/faults/) and the benchmarks (bench/) all
+use it, so it lives here, in production code that imports neither tests nor bench."""
 import os
 import signal
 import socket
@@ -36,6 +38,19 @@ class Service:
         self._log_offset = 0
 
     # -- life cycle ---------------------------------------------------------------------
+
+    def __enter__(self) -> "Service":
+        """``with Service(...) as service``: started and ready, and stopped whatever happens."""
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.stop()
+        if exc_type is not None and issubclass(exc_type, Exception):  # its log may go with a temp dir: show it
+            print(f"--- last lines of {self.log_path.name} ---\n{self.log_tail()}", file=sys.stderr)
 
     def start(self, *, wait: bool = True, timeout: float = 60) -> "Service":
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
@@ -129,11 +144,26 @@ class Service:
                 return int(line.split()[1]) * 1024
         return 0
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the process has used so far (Linux; its children not counted)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+class Server(Service):
+    """A child that serves on a loopback ``port``: ready once the port accepts connections."""
+
+    def __init__(self, argv: list[str], *, port: int, env: dict, log_path: Path, cwd: Path = ROOT,
+                 name: str | None = None):
+        super().__init__(name or f"{Path(argv[0]).name} on port {port}", argv, env=env, log_path=log_path,
+                         ready_port=port, cwd=cwd)
+        self.port = port
 
 
 def python_argv(*args: str) -> list[str]:

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .processes import ROOT, Service, python_argv
+from .processes import ROOT, Service, free_port, python_argv
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/studio"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -86,8 +86,6 @@ class Topology:
     def __init__(self, env: dict, *, web: int = 2, workers: int = 1, sweeper: bool = True, first_port: int | None = None,
                  web_ports: list[int] | None = None, var_dir: Path | None = None, host: str = "127.0.0.1",
                  migrate: bool = True, worker_args: tuple = ()):
-        from .processes import free_port
-
         self.host = host
         self.web_ports = web_ports or ([first_port + i for i in range(web)] if first_port else
                                        [free_port() for _ in range(web)])

@@ -12,7 +12,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from bench._server import Server, free_port
+from deploy.processes import Server, free_port
 from bench._studio import ROOT, studio_env
 from composer_ui.backpressure import TOO_SLOW
 
