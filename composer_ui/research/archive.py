@@ -23,9 +23,9 @@ snapshots/        the piece as MIDI and MusicXML at every accept and reject deci
 """
 
 
-def study_archive(piece_ids) -> bytes:
+def study_archive(piece_ids, pseudonyms: Pseudonyms | None = None) -> bytes:
     piece_ids = sorted(set(piece_ids))
-    pseudonyms = Pseudonyms(piece_ids)
+    pseudonyms = pseudonyms or Pseudonyms(piece_ids)
     rows = list(research_rows(piece_ids, pseudonyms))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -40,13 +40,9 @@ def study_archive(piece_ids) -> bytes:
     return buffer.getvalue()
 
 
-def pseudonymous_analytics(piece_ids, pseudonyms: Pseudonyms) -> dict:
-    summary = summarize([piece_facts(p) for p in piece_ids])
-    for actor in summary["actors"]:
-        if actor["kind"] == "user":
-            actor["name"] = pseudonyms.key(actor["key"])[5:]
-    # Rekey every "user:<id>" to "user:<pseudonym>" wherever it appears.
-    return json.loads(json.dumps(summary), object_hook=lambda d: _rekey(d, pseudonyms))
+def pseudonymous_analytics(piece_ids, pseudonyms: Pseudonyms, *, piece_id: int | None = None) -> dict:
+    """The pieces' analytics (``piece_id``: the one piece they are about), people as pseudonyms."""
+    return pseudonyms.analytics(summarize([piece_facts(p) for p in piece_ids], piece_id=piece_id))
 
 
 def decision_snapshots(rows, pseudonyms: Pseudonyms):
@@ -85,10 +81,3 @@ def _pieces(piece_ids, pseudonyms: Pseudonyms) -> list[dict]:
                     "tracks": [pseudonyms.scrub(t["name"]) for t in state["tracks"]],
                     "owner": pseudonyms.of(piece.owner_id)})
     return out
-
-
-def _rekey(d: dict, pseudonyms: Pseudonyms) -> dict:
-    for field in ("key", "actor"):
-        if isinstance(d.get(field), str):
-            d[field] = pseudonyms.key(d[field])
-    return d

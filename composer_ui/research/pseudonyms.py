@@ -1,4 +1,8 @@
-"""Stable pseudonyms for a study export: no names, emails or account ids leave in a research file."""
+"""Stable pseudonyms for a study export: no names, emails or account ids leave in a research file.
+
+Every file a researcher downloads is made with one `Pseudonyms` for its pieces (downloads.py).
+"""
+import json
 import re
 
 from django.contrib.auth import get_user_model
@@ -54,6 +58,21 @@ class Pseudonyms:
         if field in TEXT_FIELDS and isinstance(value, str):
             return self.scrub(value)
         return value
+
+    def analytics(self, summary: dict) -> dict:
+        """An analytics summary (analytics.summarize) with people as pseudonyms, names and keys alike."""
+        summary = json.loads(json.dumps(summary))
+        for actor in summary["actors"]:
+            if actor["kind"] == "user":
+                actor["name"] = self.key(actor["key"])[5:]
+        # Rekey every "user:<id>" to "user:<pseudonym>" wherever it appears.
+        return json.loads(json.dumps(summary), object_hook=self._rekey)
+
+    def _rekey(self, d: dict) -> dict:
+        for field in ("key", "actor"):
+            if isinstance(d.get(field), str):
+                d[field] = self.key(d[field])
+        return d
 
     def names(self) -> dict:
         """{user id: pseudonym}, for the attribution text written into MIDI and MusicXML."""

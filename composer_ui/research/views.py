@@ -1,6 +1,7 @@
 """The researcher's pages and API: history, state at a seq, diff, analytics, exports, reproduce.
 
-Thin: parse, authorize (owner or researcher of the piece), call one function, reply.
+Thin: parse, authorize (owner or researcher of the piece), call one function, reply. Every file
+leaves through ``_download``, which sends only what downloads.download made (pseudonymous).
 """
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -15,7 +16,7 @@ from ..models import Piece
 from .access import history_job, history_membership, history_piece_ids
 from .analytics import piece_facts, summarize
 from .diff import piece_diff
-from .export import analytics_csv, research_rows, to_csv, to_jsonl
+from .downloads import Download, download
 from .reproduce import job_reproduce
 from .timeline import piece_history
 
@@ -29,6 +30,7 @@ def history_page(request, piece_id):
     piece = membership.piece
     api_urls = {name: reverse(f"research_{name}", args=[piece_id])
                 for name in ("history", "state", "diff", "analytics", "export_jsonl", "export_csv")}
+    api_urls["analytics_json"] = api_urls["analytics"] + "?format=json"
     api_urls["analytics_csv"] = api_urls["analytics"] + "?format=csv"
     api_urls["reproduce_template"] = reverse("research_reproduce", args=[piece_id, 0])
     api_urls["studio"] = reverse("piece", args=[piece_id])
@@ -40,8 +42,9 @@ def history_page(request, piece_id):
 def research_page(request):
     pieces = Piece.objects.filter(pk__in=history_piece_ids(user=request.user)).order_by("-updated_at")
     url = reverse("research_analytics_all")
-    return render(request, "composer_ui/research.html", {"pieces": pieces,
-                                                          "api": {"analytics": url, "analytics_csv": url + "?format=csv"}})
+    return render(request, "composer_ui/research.html", {
+        "pieces": pieces, "api": {"analytics": url, "analytics_json": url + "?format=json",
+                                  "analytics_csv": url + "?format=csv"}})
 
 
 @api("GET")
@@ -68,28 +71,33 @@ def diff(request, body, piece_id):
 
 @file_api("GET")
 def analytics(request, piece_id):
+    """The page's charts (JSON, names as the room shows them); ?format=json or csv: a download."""
     history_membership(piece_id=piece_id, user=request.user)
-    return _analytics_response(request, summarize([piece_facts(piece_id)], piece_id=piece_id),
-                               f"piece-{piece_id}-analytics")
+    if request.GET.get("format") in ("json", "csv"):
+        return _download(download(f"analytics.{request.GET['format']}", [piece_id],
+                                  filename=f"piece-{piece_id}-analytics.{request.GET['format']}"))
+    return JsonResponse(summarize([piece_facts(piece_id)], piece_id=piece_id))
 
 
 @file_api("GET")
 def analytics_all(request):
-    summary = summarize([piece_facts(p) for p in history_piece_ids(user=request.user)])
-    return _analytics_response(request, summary, "study-analytics")
+    piece_ids = history_piece_ids(user=request.user)
+    if request.GET.get("format") in ("json", "csv"):
+        return _download(download(f"analytics.{request.GET['format']}", piece_ids,
+                                  filename=f"study-analytics.{request.GET['format']}"))
+    return JsonResponse(summarize([piece_facts(p) for p in piece_ids]))
 
 
 @file_api("GET")
 def export_jsonl(request, piece_id):
     history_membership(piece_id=piece_id, user=request.user)
-    return _download(to_jsonl(research_rows([piece_id])), "application/x-ndjson",
-                     f"piece-{piece_id}-research.jsonl")
+    return _download(download("events.jsonl", [piece_id], filename=f"piece-{piece_id}-research.jsonl"))
 
 
 @file_api("GET")
 def export_csv(request, piece_id):
     history_membership(piece_id=piece_id, user=request.user)
-    return _download(to_csv(research_rows([piece_id])), "text/csv", f"piece-{piece_id}-research.csv")
+    return _download(download("events.csv", [piece_id], filename=f"piece-{piece_id}-research.csv"))
 
 
 @api("POST")
@@ -97,14 +105,10 @@ def reproduce(request, body, piece_id, job_id):
     return job_reproduce(history_job(piece_id=piece_id, job_id=job_id, user=request.user)), 200
 
 
-def _analytics_response(request, summary: dict, stem: str):
-    if request.GET.get("format") == "csv":
-        return _download(analytics_csv(summary), "text/csv", f"{stem}.csv")
-    return JsonResponse(summary)
-
-
-def _download(text: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text.encode(), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+def _download(file: Download) -> HttpResponse:
+    if not isinstance(file, Download):
+        raise TypeError("research files leave only as downloads.download() made them (pseudonymous)")
+    response = HttpResponse(file.body, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from composer_ui.models import Membership, Piece
 from composer_ui.permissions import HISTORY_ROLES
-from composer_ui.research.archive import study_archive
+from composer_ui.research.downloads import download
 
 
 class Command(BaseCommand):
@@ -36,6 +36,6 @@ class Command(BaseCommand):
             raise CommandError(f"no such piece: {', '.join(map(str, sorted(missing)))}")
         if not ids:
             raise CommandError("name pieces with --piece, --owner or --all")
-        data = study_archive(sorted(ids))
+        data = download("study.zip", ids, filename=Path(out).name).body
         Path(out).write_bytes(data)
         self.stdout.write(f"wrote {out}: {len(ids)} piece(s), {len(data)} bytes")
