@@ -10,7 +10,12 @@ HISTORY_ROLES = (OWNER, RESEARCHER)
 
 
 def ops_refusal(state: dict, ops: list, *, user_id: int, role: str) -> str | None:
-    """Return why ``user_id`` may not apply ``ops``, or None when they may."""
+    """Return why ``user_id`` may not apply ``ops``, or None when they may.
+
+    Notes belong to tracks; everything else (tracks and their order, bars, piece settings, the chord lane,
+    cues and the tempo map) is a piece-level edit: editors and the owner may make it, and with "own
+    tracks only" on, only the owner.
+    """
     if role not in EDIT_ROLES:
         return f"{role}s can watch and play, but not edit"
     if role == OWNER:
@@ -24,7 +29,8 @@ def ops_refusal(state: dict, ops: list, *, user_id: int, role: str) -> str | Non
     for op in ops:
         kind = op.get("op", "")
         if not kind.startswith("note."):
-            return "with 'own tracks only' on, only the owner changes tracks, bars and piece settings"
+            return ("with 'own tracks only' on, only the owner changes tracks, bars, chords, cues, the tempo "
+                    "map and piece settings")
         if kind == "note.add":
             tracks = [op.get("track")]
             added[op.get("id")] = op.get("track")
