@@ -22,6 +22,7 @@ export class Player {
     this.countIn = false;     // one bar of clicks before the music starts
     this.onTick = () => {};
     this.onState = () => {};  // called with true when playing starts, false when it stops
+    this.onNote = () => {};   // called with (note, voice, when) for every note handed to the synth
   }
 
   get playing() { return this.timer !== null; }
@@ -82,8 +83,9 @@ export class Player {
         if (at >= from && at < windowEnd && (!this.loop || (note.start >= this.loop[0] && note.start < this.loop[1]))
             && src.audible(note)) {
           const voice = src.voiceOf ? src.voiceOf(note.track) : { program: src.programOf(note.track) };
-          this.synth.play({ pitch: note.pitch, velocity: note.velocity, ...voice,
-            when: this.t0 + (at - this.startTick) / ticksPerSecond, duration: note.duration / ticksPerSecond });
+          const when = this.t0 + (at - this.startTick) / ticksPerSecond;
+          this.synth.play({ pitch: note.pitch, velocity: note.velocity, ...voice, when, duration: note.duration / ticksPerSecond });
+          this.onNote(note, voice, when);
         }
       }
       if (this.metronome) {

@@ -221,12 +221,14 @@ function paintKeys(g, roll, bottom) {
   g.font = `${Math.min(10, Math.max(8, geo.rowHeight - 2))}px system-ui, sans-serif`;
   for (let pitch = geo.topPitch; geo.y(pitch) < bottom && pitch >= 0; pitch--) {
     const y = geo.y(pitch);
-    if (isBlackKey(pitch)) { g.fillStyle = "#2b303b"; g.fillRect(0, y, KEYS_WIDTH * 0.55, geo.rowHeight); }
+    if (isBlackKey(pitch)) { g.fillStyle = "#2b303b"; g.fillRect(0, y, KEYS_WIDTH * 0.45, geo.rowHeight); }
     const hovered = pitch === roll.hoverPitch;
     if (hovered) { g.fillStyle = "rgba(245,165,36,0.45)"; g.fillRect(0, y, KEYS_WIDTH, geo.rowHeight); }
     if (hovered || pitch % 12 === 0 || geo.rowHeight >= 16) {
       g.fillStyle = hovered ? "#1d2330" : "#596579";
-      g.fillText(noteName(pitch), KEYS_WIDTH - 30, y + geo.rowHeight - Math.max(1, (geo.rowHeight - 9) / 2));
+      g.textAlign = "right";
+      g.fillText(noteName(pitch), KEYS_WIDTH - 4, y + geo.rowHeight - Math.max(1, (geo.rowHeight - 9) / 2));
+      g.textAlign = "left";
     }
   }
   g.fillStyle = "#d9dee8";

@@ -104,6 +104,12 @@ export class PianoRoll extends HTMLElement {
     const g = this.geometry;
     const shown = this.noteAreaWidth() / g.pixelsPerTick;
     if (tick < g.scrollTick || tick > g.scrollTick + shown * 0.9) g.scrollTick = Math.max(0, tick - shown * 0.1);
+    this.revealPitch(pitch);
+  }
+
+  /** Scroll up or down so that `pitch` is in view (in the middle, if it was not). */
+  revealPitch(pitch) {
+    const g = this.geometry;
     const rows = this.visibleRows();
     if (pitch > g.topPitch || pitch <= g.topPitch - rows) g.topPitch = pitch + Math.floor(rows / 2);
     g.clampPitch(this.noteAreaHeight());

@@ -15,6 +15,8 @@ export class Audio {
     this.countIn = false;
     this.onPlayhead = () => {};
     this.onPlaying = () => {}; // called with true / false as playback starts and stops
+    this.onSounding = () => {}; // called with a track id when one of its notes starts sounding
+    this.heard = new Map(); // track id -> how it last sounded {program, channel, volume, pan, notes}
     this.override = null; // {notes, bars, tracks} while auditioning a candidate
   }
 
@@ -25,6 +27,10 @@ export class Audio {
       this.player = new Player({ context: this.context, synth: this.synth }, () => this.material());
       this.player.onTick = (tick) => this.onPlayhead(tick);
       this.player.onState = (playing) => this.onPlaying(playing);
+      this.player.onNote = (note, voice, when) => {
+        this.heard.set(note.track, { ...voice, notes: (this.heard.get(note.track)?.notes ?? 0) + 1 });
+        setTimeout(() => this.onSounding(note.track), Math.max(0, (when - this.context.currentTime) * 1000));
+      };
       // The WebAudio synth plays at once; the General MIDI SoundFont takes over once it has loaded.
       createSoundFontSynth(this.context, { gain: 3 })
         .then((soundfont) => {

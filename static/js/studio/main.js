@@ -72,6 +72,7 @@ audio.onPlayhead = (tick) => {
   roll.render();
   sendPresence({ playhead: tick == null ? null : Math.round(tick) });
 };
+audio.onSounding = (track) => tracksPanel.sounding(track);
 audio.onPlaying = (playing) => {
   $("play").textContent = playing ? "■ Stop" : "▶ Play";
   $("play").setAttribute("aria-pressed", String(playing));
@@ -250,6 +251,11 @@ function render() {
     trackColours: Object.fromEntries(state.tracks.map((t) => [t.id, t.colour])),
     scale: scalePitchClasses(state.piece.key), tonic: tonicOf(state.piece.key) });
   if (!render.fitted) { render.fitted = true; fitView(); } // the first view: the whole piece, its tracks' ranges
+  if (render.active !== tracksPanel.active) { // a newly picked track's range comes into view
+    render.active = tracksPanel.active;
+    const range = state.tracks.find((t) => t.id === render.active)?.pitch_range;
+    if (range && render.fitted) roll.revealPitch(Math.round((range[0] + range[1]) / 2));
+  }
   roll.render();
   renderView.page(studio, { roll, undo: studio.undo, region: studio.region(ai.operation()), aiOperation: ai.operation() });
   offer.render(state);

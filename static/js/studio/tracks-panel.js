@@ -58,7 +58,7 @@ export class TracksPanel {
       <span class="instrument"></span>
       <div class="details" hidden>
         <label for="tn-${track.id}">Name</label><input id="tn-${track.id}" data-field="name" maxlength="80">
-        <label for="ti-${track.id}">Sound</label><select id="ti-${track.id}" data-field="program">${INSTRUMENT_OPTIONS}</select>
+        <label for="ti-${track.id}">Sound</label><select id="ti-${track.id}" data-field="program"></select>
         <label for="tc-${track.id}">Colour</label><input id="tc-${track.id}" type="color" data-field="colour">
         <label for="tv-${track.id}">Volume</label><input id="tv-${track.id}" type="range" min="0" max="127" data-field="volume">
         <label for="tp-${track.id}">Pan</label><input id="tp-${track.id}" type="range" min="0" max="127" data-field="pan">
@@ -96,6 +96,8 @@ export class TracksPanel {
     details.hidden = this.open !== track.id;
     if (details.hidden) return;
     const editable = this.studio.canEdit() && !isLocked;
+    const program = $("[data-field=program]");
+    if (!program.options.length) program.innerHTML = INSTRUMENT_OPTIONS; // filled when first opened
     this.setField($("[data-field=name]"), name, editable);
     this.setField($("[data-field=program]"), String(track.program), editable && track.channel !== 9);
     this.setField($("[data-field=colour]"), track.colour ?? "#c7cdd9", editable);
@@ -184,6 +186,15 @@ export class TracksPanel {
         : [this.active].filter(Boolean));
     }
     return [...this.forAi];
+  }
+
+  /** Light a track's swatch while its notes sound (playback shows which tracks are heard). */
+  sounding(trackId) {
+    const swatch = this.rows.get(trackId)?.querySelector(".swatch");
+    if (!swatch) return;
+    swatch.classList.add("sounding");
+    clearTimeout(swatch.fade);
+    swatch.fade = setTimeout(() => swatch.classList.remove("sounding"), 160);
   }
 
   /** Whether a track is heard, after mute and solo. */
