@@ -18,7 +18,7 @@ const ALL_KEYS = new Set([...Array(12).keys()]);
 export class PianoRoll extends HTMLElement {
   constructor() {
     super();
-    this.attachShadow({ mode: "open" }).innerHTML = `<style>
+    this.attachShadow({ mode: "open", delegatesFocus: true }).innerHTML = `<style>
       :host { display: block; position: relative; user-select: none; }
       canvas { display: block; width: 100%; height: 100%; touch-action: none; }
       canvas:focus-visible { outline: 3px solid #f5a524; outline-offset: -3px; }
