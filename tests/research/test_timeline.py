@@ -1,4 +1,5 @@
 """The merged history of the scripted session: every kind of entry, in order, coloured by actor."""
+from composer_ui import selectors
 from composer_ui.research.diff import piece_diff
 from composer_ui.research.timeline import piece_history
 
@@ -47,6 +48,13 @@ def test_summaries_say_what_happened(session):
     assert undo["summary"].startswith("undo: changed 1 note")
 
 
+def test_summaries_of_chords_cues_tempo_and_track_order(session):
+    entries = [e for e in piece_history(piece_id=session.piece.pk)["entries"] if e["id"].startswith("e")]
+    teacher, student = entries[-2]["summary"], entries[-1]["summary"]
+    assert teacher == "added chord Am7 at bar 3; added cue 'door slam for Sam' at 00:00:12:05; tempo 96 from bar 3"
+    assert student == "changed chord Am7 to Am9 at bar 3; moved track Bass to position 1; set start offset 01:00:00:00"
+
+
 def test_diff_between_two_points_says_who(session):
     head = session.piece.__class__.objects.get(pk=session.piece.pk).head_seq
     first = session.jobs["accepted"].decision.event_seq
@@ -54,6 +62,8 @@ def test_diff_between_two_points_says_who(session):
     assert diff["added"] and not diff["changed"]
     assert {d["by"] for d in diff["added"]} == {f"user:{session.student.pk}"}  # who accepted them
     assert all(d["note"]["author"]["kind"] == "model" for d in diff["added"])
+    state = selectors.state_at(piece_id=session.piece.pk, seq=first)
+    assert diff["tracks"] == [{"id": t["id"], "name": t["name"]} for t in state["tracks"]]  # names, not ids
 
     last = session.jobs["regenerated"].decision.event_seq
     diff = piece_diff(piece_id=session.piece.pk, head_seq=head, from_seq=last, to_seq=head)
