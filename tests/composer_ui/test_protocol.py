@@ -29,6 +29,8 @@ def doc_sections() -> dict[str, dict[str, list[dict]]]:
                 sections[side].setdefault(name, [])
         elif side and names:
             for example in _json_examples(block):
+                if "type" not in example and "op" in example:
+                    continue  # an op inside an `op` message, shown on its own
                 assert example.get("type") in names, f"an example under {names} has type {example.get('type')!r}"
                 sections[side][example["type"]].append(example)
     return sections
