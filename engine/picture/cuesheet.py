@@ -106,10 +106,13 @@ def _decode(data) -> str:
 
 
 def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip(" \t,;")), "")
+    first = next((line for line in text.splitlines() if line.strip(" \t,;")), "")[:1000]  # enough to tell
     counts = {}
     for delimiter in ("\t", ",", ";"):
-        row = _trim(next(csv.reader([first], delimiter=delimiter, skipinitialspace=True), []))
+        try:
+            row = _trim(next(csv.reader([first], delimiter=delimiter, skipinitialspace=True), []))
+        except csv.Error:  # the line is unreadable whichever way it is cut; reading says so with its number
+            row = []
         counts[delimiter] = len(_rejoin(row) if delimiter == ";" else row)
     return next((d for d, n in counts.items() if n == 3), next((d for d, n in counts.items() if n > 3), ","))
 

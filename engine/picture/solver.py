@@ -207,7 +207,7 @@ def _constant(layout: Layout, finals: list, prefer: float) -> list:
 
 def _maps(layout: Layout, finals: list, prefer: float, keep: int) -> list:
     """(tempo, offset, changes) for the maps through the final nodes with the smallest steps, each refitted
-    so its errors are at most halfway between the least its beats allow and the tolerance."""
+    to (nearly) the least worst error its beats and bars allow."""
     drafts = sorted((_map(layout, node, prefer) for node in finals[:200]), key=lambda m: _steps(m[0], m[2]))
     out = []
     for draft in drafts[:2 * keep]:
@@ -216,7 +216,7 @@ def _maps(layout: Layout, finals: list, prefer: float, keep: int) -> list:
             out.append(draft[:3])
             continue
         least = _least(lambda tol: refit(layout, plan, tol) is not None, layout.tol)
-        tighter = refit(layout, plan, (least + layout.tol) / 2)
+        tighter = refit(layout, plan, least + max(1.0, (layout.tol - least) / 1000))
         out.append(_map(layout, tighter, prefer)[:3] if tighter else draft[:3])
     return out
 
