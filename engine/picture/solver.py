@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.picture import polygon as pg
+from engine.picture.convex import golden_min, least_passing, sublevel_edge
 from engine.picture import tempo_map as tm
 from engine.picture.search import Layout, plan_of, reconstruct, refit, search
 from engine.picture.timecode import MAX_US, frame_us
@@ -63,6 +64,7 @@ class Solution:
 class SolveResult:
     solutions: tuple             # best first
     complete: bool               # False: the search budget ran out, so a better fit may exist
+    too_close: tuple = ()        # (i, j): cues (indexes in the list given) no tempo in range can both fit
 
 
 def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us=None, tempo_step=None,
@@ -82,10 +84,13 @@ def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us
     if not 2 * MARGIN_US < tolerance < scale / hi_bpm / 2:
         raise ValueError("the tolerance must be above 2 us and below half a beat at the fastest tempo")
     tempi = _grid(lo_bpm, hi_bpm, tempo_step)
-    constrained = sorted((t, k) for t, k, _ in items if TARGET[k])
+    constrained = sorted((t, k, i) for i, (t, k, _) in enumerate(items) if TARGET[k])
     if not constrained:
         raise ValueError("the solver needs at least one hit, cadence or start cue")
-    layout = Layout([float(t) for t, _ in constrained], [TARGET[k] == "downbeat" for _, k in constrained],
+    too_close = _too_close(constrained, per_bar // per_beat, scale / hi_bpm, tolerance)
+    if too_close:  # the search would find nothing; say why instead
+        return SolveResult((), True, too_close)
+    layout = Layout([float(t) for t, _, _ in constrained], [TARGET[k] == "downbeat" for _, k, _ in constrained],
                     per_bar // per_beat, scale / hi_bpm, scale / lo_bpm, tolerance - MARGIN_US, scale, tempi,
                     max_nodes)
     prefer = (lo_bpm + hi_bpm) / 2 if prefer_tempo is None else float(prefer_tempo)
@@ -152,6 +157,17 @@ def _cues(cues) -> list:
     return items
 
 
+def _too_close(constrained: list, beats_per_bar: int, fastest_beat: float, tolerance: float) -> tuple:
+    """Neighbouring cues further apart than two tolerances (so not on one beat) but nearer than the
+    shortest beat (or bar, between two downbeat cues) can allow, whatever the map."""
+    pairs = []
+    for (t1, k1, i1), (t2, k2, i2) in zip(constrained, constrained[1:]):
+        shortest = fastest_beat * (beats_per_bar if TARGET[k1] == TARGET[k2] == "downbeat" else 1)
+        if 2 * tolerance < t2 - t1 < shortest - 2 * tolerance:
+            pairs.append((i1, i2))
+    return tuple(pairs)
+
+
 def _grid(lo: float, hi: float, step) -> tuple:
     if step is None:
         return ()
@@ -187,13 +203,16 @@ def _constant(layout: Layout, finals: list, prefer: float) -> list:
         p = _clamp(scale / prefer, *pg.p_range(node.poly))
         return round(_error(times, np.array(node.ks), p) / 100), abs(scale / p - prefer)
 
+    if layout.tempi:  # only beat assignments that some grid tempo can meet
+        finals = [node for node in finals if any(pg.o_at(node.poly, scale / t)
+                                                 for t in layout.grid_between(*pg.p_range(node.poly)))]
     out = []
     for node in sorted(finals, key=quick)[:24]:
         ks = np.array(node.ks, dtype=float)
         f = lambda p: _error(times, ks, p)  # noqa: E731 - convex in p
-        best = _golden(f, layout.p_lo, layout.p_hi)
-        a = _edge(f, best, layout.p_lo, f(best) + 1.0)
-        b = _edge(f, best, layout.p_hi, f(best) + 1.0)
+        best = golden_min(f, layout.p_lo, layout.p_hi)
+        a = sublevel_edge(f, best, layout.p_lo, f(best) + 1.0)
+        b = sublevel_edge(f, best, layout.p_hi, f(best) + 1.0)
         p = _clamp(scale / prefer, min(a, b), max(a, b))
         if layout.tempi:  # the error is unimodal in tempo: the best grid tempo brackets the optimum
             near = _bracket(layout.tempi, scale / best) + _bracket(layout.tempi, scale / p)
@@ -215,7 +234,7 @@ def _maps(layout: Layout, finals: list, prefer: float, keep: int) -> list:
         if refit(layout, plan, layout.tol) is None:  # the centre's way in does not hold the whole polygon
             out.append(draft[:3])
             continue
-        least = _least(lambda tol: refit(layout, plan, tol) is not None, layout.tol)
+        least = least_passing(lambda tol: refit(layout, plan, tol) is not None, layout.tol)
         tighter = refit(layout, plan, least + max(1.0, (layout.tol - least) / 1000))
         out.append(_map(layout, tighter, prefer)[:3] if tighter else draft[:3])
     return out
@@ -238,15 +257,6 @@ def _steps(tempo, changes) -> float:
     return sum(abs(b - a) for a, b in zip(tempi, tempi[1:]))
 
 
-def _least(fits, high: float) -> float:
-    """The least tolerance in (0, high] that `fits` (monotone), to within 0.1 us."""
-    low = 0.0
-    while high - low > 0.1:
-        middle = (low + high) / 2
-        low, high = (low, middle) if fits(middle) else (middle, high)
-    return high
-
-
 def _snap(layout: Layout, tempo: float):
     return min(layout.tempi, key=lambda t: abs(t - tempo)) if layout.tempi else tempo
 
@@ -266,31 +276,3 @@ def _bracket(tempi: tuple, tempo: float) -> list:
 
 def _clamp(value: float, lo: float, hi: float) -> float:
     return min(max(value, lo), hi)
-
-
-def _golden(f, lo: float, hi: float) -> float:
-    """The minimum of a convex function on [lo, hi]."""
-    ratio = (math.sqrt(5) - 1) / 2
-    a, b = lo, hi
-    c, d = b - ratio * (b - a), a + ratio * (b - a)
-    fc, fd = f(c), f(d)
-    for _ in range(90):
-        if fc <= fd:
-            b, d, fd = d, c, fc
-            c = b - ratio * (b - a)
-            fc = f(c)
-        else:
-            a, c, fc = c, d, fd
-            d = a + ratio * (b - a)
-            fd = f(d)
-    return (a + b) / 2
-
-
-def _edge(f, inside: float, outside: float, level: float) -> float:
-    """How far from `inside` towards `outside` a convex f stays at or below `level`."""
-    if f(outside) <= level:
-        return outside
-    for _ in range(60):
-        middle = (inside + outside) / 2
-        inside, outside = (middle, outside) if f(middle) <= level else (inside, middle)
-    return inside

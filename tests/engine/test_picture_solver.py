@@ -89,9 +89,24 @@ def test_a_tempo_change_when_no_constant_tempo_fits():
 
 
 def test_nothing_fits_says_so():
-    # two hits 0.2 s apart: closer than a beat at 180 BPM, further than the tolerance
-    result = solve([(1_000_000, "hit"), (1_200_000, "hit")], (4, 4))
-    assert result.solutions == () and result.complete
+    # two hits 0.2 s apart: closer than a beat at 180 BPM, further than the tolerance; two cadences 1 s apart:
+    # closer than a bar of 4/4 at 180 BPM
+    cues = [(9_000_000, "cadence"), (1_000_000, "hit"), (1_200_000, "hit"), (10_000_000, "cadence"), (1, "stop")]
+    result = solve(cues, (4, 4))
+    assert result.solutions == () and result.complete and result.too_close == ((1, 2), (0, 3))
+    assert solve(cues, (2, 4)).too_close == ((1, 2),)  # a bar of 2/4 at 180 BPM is 0.67 s
+    # the search proves it too
+    assert solve([(0, "hit"), (1_000_000, "hit"), (1_250_000, "hit"), (3_000_000, "hit")], (4, 4),
+                 tempo_range=(100, 110), max_changes=2).solutions == ()
+
+
+def test_a_search_cut_short_says_so():
+    tmap = tm.build((4, 4), 100, [(4, 140), (9, 70)])
+    cues = [(round(tm.ticks_to_us(tmap, beat * 480, 0)), "hit") for beat in range(0, 60, 3)]
+    assert solve(cues, (4, 4)).solutions
+    result = solve(cues, (4, 4), max_nodes=100)
+    assert not result.complete
+    check(result, cues, (4, 4))
 
 
 @pytest.mark.parametrize("cues, kwargs, message", [
