@@ -2,8 +2,9 @@
 
     python -m bench.picture [--runs 40] [--seed 16]
 
-One process, one core (the solver is single-threaded pure Python with small numpy arrays). Each
-scenario solves `runs` different layouts and prints p50/p99 wall time, next to the baseline measured in
+One process, one core (the solver is single-threaded pure Python with small numpy arrays), timed in
+CPU seconds of this process (time.process_time), so other work on a shared machine does not count. Each
+scenario solves `runs` different layouts and prints p50/p99, next to the baseline measured in
 the same run on the same cues: `evaluate` of one solution (the cost of checking a fit through the tempo
 map), so the ratio says how many checks a search costs on this machine. Target: a 50-cue solve under a
 second (p99) for layouts a tempo or a small map fits. Nothing is asserted; this prints.
@@ -80,18 +81,18 @@ def run(name, make, runs, rng):
     solve_s, check_s, changes, unsolved, incomplete = [], [], [], 0, 0
     for _ in range(runs):
         cues = make(rng)
-        started = time.perf_counter()
+        started = time.process_time()
         result = solve(cues, (4, 4) if "6/8" not in name else (6, 8))
-        solve_s.append(time.perf_counter() - started)
+        solve_s.append(time.process_time() - started)
         incomplete += not result.complete
         if not result.solutions:
             unsolved += 1
             continue
         best = result.solutions[0]
         changes.append(len(best.tempo_changes))
-        started = time.perf_counter()
+        started = time.process_time()
         evaluate(cues, (4, 4) if "6/8" not in name else (6, 8), best.tempo, best.tempo_changes, best.start_offset_us)
-        check_s.append(time.perf_counter() - started)
+        check_s.append(time.process_time() - started)
     p50, p99 = percentile(solve_s, 50), percentile(solve_s, 99)
     base = percentile(check_s, 50) if check_s else None
     fitted = f"{runs - unsolved}/{runs}"

@@ -33,8 +33,26 @@ def clip(poly: list, a: float, b: float, c: float) -> list:
 
 
 def strip(poly: list, k: int, t: float, tol: float) -> list:
-    """The part of `poly` that puts beat k within tol of t."""
-    return clip(clip(poly, 1.0, k, t + tol), -1.0, -k, tol - t)
+    """The part of `poly` that puts beat k within tol of t (the two half-planes of clip, in one pass each)."""
+    hi, lo = t + tol, t - tol
+    for bound, sign in ((hi, 1.0), (lo, -1.0)):
+        values = [sign * (o + k * p - bound) for o, p in poly]
+        if max(values) <= 0:
+            continue
+        if min(values) > 0:
+            return []
+        out = []
+        count = len(poly)
+        for i in range(count):
+            s1, s2 = values[i], values[i - count + 1]
+            if s1 <= 0:
+                out.append(poly[i])
+            if (s1 < 0 < s2) or (s2 < 0 < s1):
+                (o1, p1), (o2, p2) = poly[i], poly[i - count + 1]
+                f = s1 / (s1 - s2)
+                out.append((o1 + f * (o2 - o1), p1 + f * (p2 - p1)))
+        poly = out
+    return poly
 
 
 def extent(poly: list, a: float, b: float) -> tuple:
@@ -43,10 +61,11 @@ def extent(poly: list, a: float, b: float) -> tuple:
     return min(values), max(values)
 
 
-def beats_to(poly: list, t: float) -> tuple:
-    """min and max over the polygon of (t - o) / p: how many beats after the origin t can be."""
-    values = [(t - o) / p for o, p in poly]
-    return min(values), max(values)
+def beats_to(poly: list, t_lo: float, t_hi: float | None = None) -> tuple:
+    """min over the polygon of (t_lo - o) / p and max of (t_hi - o) / p (t_hi defaults to t_lo): the
+    range of beats after the origin that times in [t_lo, t_hi] can be on."""
+    t_hi = t_lo if t_hi is None else t_hi
+    return min((t_lo - o) / p for o, p in poly), max((t_hi - o) / p for o, p in poly)
 
 
 def p_range(poly: list) -> tuple:

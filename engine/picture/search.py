@@ -34,7 +34,7 @@ class Layout:
     tol: float             # tolerance used while searching (microseconds)
     scale: float           # beat period * tempo: p = scale / tempo
     tempi: tuple = ()      # the allowed tempi when they lie on a grid (ascending); () = any
-    max_nodes: int = 150_000
+    max_nodes: int = 100_000
     nodes: int = 0         # polygons made so far
 
     def grid_between(self, p_a: float, p_b: float) -> list:
@@ -119,8 +119,8 @@ def _grow(layout: Layout, group: Group, finals: list, entries: dict | None) -> b
 def _place(layout: Layout, node: Node, j: int):
     """Children of `node` with cue j on each beat it can be on."""
     t, tol, n = layout.times[j], layout.tol, layout.beats_per_bar
-    k_lo = max(math.ceil(pg.beats_to(node.poly, t - tol)[0]), node.ks[-1] if node.ks else 0)
-    k_hi = math.floor(pg.beats_to(node.poly, t + tol)[1])
+    first, last = pg.beats_to(node.poly, t - tol, t + tol)
+    k_lo, k_hi = max(math.ceil(first), node.ks[-1] if node.ks else 0), math.floor(last)
     if j == 0:
         k_hi = min(k_hi, n - 1)  # the first cue lies in bar 0
     step = 1
@@ -140,19 +140,24 @@ def _changes_after(layout: Layout, node: Node) -> list:
     out = []
     first_bar = max(1, -(-node.ks[-1] // n))
     last_bar = math.floor(pg.beats_to(node.poly, latest)[1] / n)
+    if last_bar < first_bar:
+        return out
     grid = layout.grid_between(*pg.p_range(node.poly)) if layout.tempi else None
-    for bars in range(first_bar, last_bar + 1):
-        beats = bars * n
-        if grid is None or len(grid) > GRID_LIMIT:
-            lo, hi = pg.extent(node.poly, 1.0, beats)
+    if grid is None or len(grid) > GRID_LIMIT:
+        for bars in range(first_bar, last_bar + 1):
+            beats = bars * n
+            starts = [o + beats * p for o, p in node.poly]
+            lo = min(starts)
             if lo <= latest:
-                out.append(Entry(lo, min(hi, latest), node, bars))
-            continue
-        for tempo in grid:
-            p = layout.scale / tempo
-            at = pg.o_at(node.poly, p)
-            if at and at[0] + beats * p <= latest:
-                out.append(Entry(at[0] + beats * p, min(at[1] + beats * p, latest), node, bars, tempo))
+                out.append(Entry(lo, min(max(starts), latest), node, bars))
+        return out
+    for tempo in grid:
+        p = layout.scale / tempo
+        at = pg.o_at(node.poly, p)
+        for bars in range(first_bar, last_bar + 1) if at else ():
+            shift = bars * n * p
+            if at[0] + shift <= latest:
+                out.append(Entry(at[0] + shift, min(at[1] + shift, latest), node, bars, tempo))
     return out
 
 

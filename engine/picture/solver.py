@@ -68,7 +68,7 @@ class SolveResult:
 
 
 def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us=None, tempo_step=None,
-          max_changes=4, max_solutions=5, prefer_tempo=None, max_nodes=150_000) -> SolveResult:
+          max_changes=4, max_solutions=5, prefer_tempo=None, max_nodes=100_000) -> SolveResult:
     """Solutions for `cues` ((time_us, kind) pairs, {time_us, kind} dicts or objects with those fields).
     tempo_step: None for any tempo, or e.g. 1 for whole BPM (every tempo, bar 0's included, on that grid)."""
     items = _cues(cues)
