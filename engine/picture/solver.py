@@ -72,6 +72,7 @@ def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us
     """Solutions for `cues` ((time_us, kind) pairs, {time_us, kind} dicts or objects with those fields).
     tempo_step: None for any tempo, or e.g. 1 for whole BPM (every tempo, bar 0's included, on that grid)."""
     items = _cues(cues)
+    tm.build(time_signature, 120)  # refuses a meter that is not one
     beats, unit = time_signature
     per_bar, per_beat = tm.bar_ticks(time_signature), tm.beat_ticks(time_signature)
     if per_bar % per_beat:

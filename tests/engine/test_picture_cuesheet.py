@@ -15,8 +15,8 @@ def problems(data, fps="25"):
 
 def test_a_plain_csv_with_a_header():
     sheet = "Timecode,Label,Kind\n00:00:01:00,Door slams,hit\n00:00:04:12,End of scene,Cadence\n12.5,,START\n"
-    assert read_cue_sheet(sheet, "25") == [Cue(1_000_000, "Door slams", "hit"), Cue(4_480_000, "End of scene", "cadence"),
-                                           Cue(12_500_000, "", "start")]
+    assert read_cue_sheet(sheet, "25") == [
+        Cue(1_000_000, "Door slams", "hit"), Cue(4_480_000, "End of scene", "cadence"), Cue(12_500_000, "", "start")]
 
 
 def test_tsv_without_a_header_crlf_and_a_bom_in_bytes():
