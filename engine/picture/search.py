@@ -44,6 +44,9 @@ class Layout:
         hi = bisect.bisect_right(self.tempi, self.scale / p_a * (1 + 1e-12))
         return list(self.tempi[lo:hi])
 
+    def holds_grid_tempo(self, poly: list) -> bool:
+        return any(pg.o_at(poly, self.scale / t) for t in self.grid_between(*pg.p_range(poly)))
+
 
 @dataclass(eq=False)
 class Group:
@@ -108,8 +111,8 @@ def _grow(layout: Layout, group: Group, finals: list, entries: dict | None) -> b
             return False
         if not live:
             return True
-        if j == last:
-            finals.extend(live)
+        if j == last:  # on a tempo grid, the last segment's tempo must be on it too
+            finals.extend(node for node in live if not layout.tempi or layout.holds_grid_tempo(node.poly))
         elif entries is not None:
             for node in live:
                 entries.setdefault(j + 1, []).extend(_changes_after(layout, node))
@@ -257,7 +260,7 @@ def refit(layout: Layout, plan: list, tol: float):
                 return None
         node = Node(start + len(ks) - 1, poly, ks, Group(start, lo, hi, [entry]))
         if index == len(plan) - 1:
-            return node
+            return node if not layout.tempi or layout.holds_grid_tempo(poly) else None
         beats, latest = bars * layout.beats_per_bar, layout.times[node.j + 1] + tol
         if tempo is None:
             lo, hi = pg.extent(poly, 1.0, beats)

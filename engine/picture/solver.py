@@ -67,10 +67,11 @@ class SolveResult:
     too_close: tuple = ()        # (i, j): cues (indexes in the list given) no tempo in range can both fit
 
 
-def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us=None, tempo_step=None,
+def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us=None, tempo_step=1,
           max_changes=4, max_solutions=5, prefer_tempo=None, max_nodes=100_000) -> SolveResult:
     """Solutions for `cues` ((time_us, kind) pairs, {time_us, kind} dicts or objects with those fields).
-    tempo_step: None for any tempo, or e.g. 1 for whole BPM (every tempo, bar 0's included, on that grid)."""
+    tempo_step: every tempo of a solution (bar 0's included) is a multiple of it; the default 1 gives whole
+    BPM, which is what a piece stores (piece.update tempo, tempo.set); None allows any tempo."""
     items = _cues(cues)
     tm.build(time_signature, 120)  # refuses a meter that is not one
     beats, unit = time_signature
@@ -100,15 +101,18 @@ def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us
         return SolveResult((), complete)
     found = _constant(layout, finals, prefer) if changes == 0 else _maps(layout, finals, prefer, max_solutions)
     solutions, seen = [], set()
-    for tempo, offset, tempo_changes in found:
-        key = (round(tempo, 6), offset, tuple((c["bar"], round(c["tempo"], 6)) for c in tempo_changes))
-        if key in seen:
-            continue
-        seen.add(key)
-        fits, bars = evaluate(items, time_signature, tempo, tempo_changes, offset, fps=fps, tolerance_us=tolerance)
-        worst = max(abs(f.error_us) for f in fits if f.target)
-        if worst <= tolerance:  # always, by construction; the check is what makes it a guarantee
-            solutions.append(Solution(tempo, offset, tempo_changes, bars, tolerance, worst, fits))
+    for choices in found:  # each: the candidate for one beat assignment, then fallbacks
+        for tempo, offset, tempo_changes in choices:
+            key = (round(tempo, 6), offset, tuple((c["bar"], round(c["tempo"], 6)) for c in tempo_changes))
+            if key in seen:
+                break
+            seen.add(key)
+            fits, bars = evaluate(items, time_signature, tempo, tempo_changes, offset, fps=fps,
+                                  tolerance_us=tolerance)
+            worst = max(abs(f.error_us) for f in fits if f.target)
+            if worst <= tolerance:  # the check that makes the guarantee, whatever the search did
+                solutions.append(Solution(tempo, offset, tempo_changes, bars, tolerance, worst, fits))
+                break
     solutions.sort(key=lambda s: _rank(s, prefer))
     return SolveResult(tuple(solutions[:max_solutions]), complete)
 
@@ -204,9 +208,6 @@ def _constant(layout: Layout, finals: list, prefer: float) -> list:
         p = _clamp(scale / prefer, *pg.p_range(node.poly))
         return round(_error(times, np.array(node.ks), p) / 100), abs(scale / p - prefer)
 
-    if layout.tempi:  # only beat assignments that some grid tempo can meet
-        finals = [node for node in finals if any(pg.o_at(node.poly, scale / t)
-                                                 for t in layout.grid_between(*pg.p_range(node.poly)))]
     out = []
     for node in sorted(finals, key=quick)[:24]:
         ks = np.array(node.ks, dtype=float)
@@ -221,7 +222,7 @@ def _constant(layout: Layout, finals: list, prefer: float) -> list:
             p = scale / tempo
         else:
             tempo = scale / p
-        out.append((tempo, round(_offset(times, ks, p)), ()))
+        out.append([(tempo, round(_offset(times, ks, p)), ())])
     return out
 
 
@@ -232,12 +233,11 @@ def _maps(layout: Layout, finals: list, prefer: float, keep: int) -> list:
     out = []
     for draft in drafts[:2 * keep]:
         plan = plan_of(draft[3])
-        if refit(layout, plan, layout.tol) is None:  # the centre's way in does not hold the whole polygon
-            out.append(draft[:3])
-            continue
-        least = least_passing(lambda tol: refit(layout, plan, tol) is not None, layout.tol)
-        tighter = refit(layout, plan, least + max(1.0, (layout.tol - least) / 1000))
-        out.append(_map(layout, tighter, prefer)[:3] if tighter else draft[:3])
+        tighter = None
+        if refit(layout, plan, layout.tol) is not None:  # else the centre's way in misses part of the polygon
+            least = least_passing(lambda tol: refit(layout, plan, tol) is not None, layout.tol)
+            tighter = refit(layout, plan, least + max(1.0, (layout.tol - least) / 1000))
+        out.append(([_map(layout, tighter, prefer)[:3]] if tighter else []) + [draft[:3]])
     return out
 
 
