@@ -18,6 +18,7 @@ polygon (engine/picture/polygon.py), so the search is over the integers only:
 """
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -34,12 +35,11 @@ class Layout:
     tol: float             # tolerance used while searching (microseconds)
     scale: float           # beat period * tempo: p = scale / tempo
     tempi: tuple = ()      # the allowed tempi when they lie on a grid (ascending); () = any
-    max_nodes: int = 100_000
+    max_nodes: int = 60_000
     nodes: int = 0         # polygons made so far
 
     def grid_between(self, p_a: float, p_b: float) -> list:
         """Grid tempi whose period lies in [p_a, p_b]."""
-        import bisect
         lo = bisect.bisect_left(self.tempi, self.scale / p_b * (1 - 1e-12))
         hi = bisect.bisect_right(self.tempi, self.scale / p_a * (1 + 1e-12))
         return list(self.tempi[lo:hi])
@@ -53,7 +53,18 @@ class Group:
     start: int             # the segment's first cue
     lo: float              # its downbeat may be at any time in [lo, hi] ...
     hi: float
-    entries: list = field(default_factory=list)   # ... each part reached as one Entry says
+    entries: list = field(default_factory=list)   # ... each part reached as one Entry says (sorted by lo)
+    starts: list | None = None                    # entries' lo, made when first needed
+
+    def entry_at(self, o: float):
+        """An entry whose interval holds o (the nearest one if rounding put o just outside them all)."""
+        if self.starts is None:
+            self.starts = [e.lo for e in self.entries]
+        after = bisect.bisect_right(self.starts, o)
+        for e in reversed(self.entries[max(after - 64, 0):after]):  # the latest-starting ones first
+            if e.hi >= o:
+                return e
+        return min(self.entries, key=lambda e: max(e.lo - o, o - e.hi, 0.0))
 
 
 @dataclass(eq=False)
@@ -62,7 +73,13 @@ class Entry:
     hi: float
     parent: object         # the previous segment's Node, None for the first segment
     bars: int = 0          # bars from the parent's downbeat to this one
-    tempo: float | None = None  # the parent's grid tempo that gives this interval
+    grid: tuple = ()       # on a tempo grid: (lo, hi, tempo) for each of the parent's tempi in [lo, hi]
+
+    def tempo_at(self, o: float):
+        """The parent's grid tempo that puts this downbeat at o (the nearest one), or None off a grid."""
+        if not self.grid:
+            return None
+        return min(self.grid, key=lambda g: max(g[0] - o, o - g[1], 0.0))[2]
 
 
 @dataclass(eq=False)
@@ -140,6 +157,7 @@ def _changes_after(layout: Layout, node: Node) -> list:
     """Entries for a tempo change at each bar line after cue node.j and at or before the next cue."""
     n = layout.beats_per_bar
     latest = layout.times[node.j + 1] + layout.tol
+    layout.nodes += 1
     out = []
     first_bar = max(1, -(-node.ks[-1] // n))
     last_bar = math.floor(pg.beats_to(node.poly, latest)[1] / n)
@@ -154,13 +172,19 @@ def _changes_after(layout: Layout, node: Node) -> list:
             if lo <= latest:
                 out.append(Entry(lo, min(max(starts), latest), node, bars))
         return out
-    for tempo in grid:
-        p = layout.scale / tempo
-        at = pg.o_at(node.poly, p)
-        for bars in range(first_bar, last_bar + 1) if at else ():
-            shift = bars * n * p
-            if at[0] + shift <= latest:
-                out.append(Entry(at[0] + shift, min(at[1] + shift, latest), node, bars, tempo))
+    slices = [(layout.scale / t, t, pg.o_at(node.poly, layout.scale / t)) for t in grid]
+    slices = [(p, t, at) for p, t, at in slices if at]
+    for bars in range(first_bar, last_bar + 1):
+        pieces = sorted((lo + bars * n * p, min(hi + bars * n * p, latest), t) for p, t, (lo, hi) in slices
+                        if lo + bars * n * p <= latest)
+        layout.nodes += len(pieces) // 3  # many grid tempi are work too: they count towards the budget
+        run, reach = [], -math.inf
+        for piece in pieces + [(math.inf, math.inf, None)]:  # overlapping tempi make one entry
+            if run and piece[0] > reach:
+                out.append(Entry(run[0][0], reach, node, bars, tuple(run)))
+                run = []
+            run.append(piece)
+            reach = max(reach, piece[1]) if len(run) > 1 else piece[1]
     return out
 
 
@@ -177,23 +201,27 @@ def _merge(start: int, entries: list) -> list:
 
 
 def _unseen(groups: list, seen: list) -> list:
-    """The parts of `groups` outside the intervals in `seen` (which then takes them in), as groups."""
+    """The parts of `groups` outside the intervals in `seen` (sorted, disjoint; it then covers them too),
+    as groups. Slivers a cut leaves (under a nanosecond, float noise) are dropped."""
     out = []
     for group in groups:
-        parts = [(group.lo, group.hi)]
-        for lo, hi in seen:
-            parts = [piece for a, b in parts for piece in _minus(a, b, lo, hi)]
-        for a, b in parts:
-            out.append(Group(group.start, a, b, [e for e in group.entries if e.lo <= b and e.hi >= a]))
-        seen.extend(parts)
+        a, b = group.lo, group.hi
+        i = bisect.bisect_left(seen, (a, -math.inf))
+        if i and seen[i - 1][1] >= a:
+            i -= 1
+        j, cursor, parts = i, a, []
+        while j < len(seen) and seen[j][0] <= b:
+            if seen[j][0] - cursor > 1e-3:
+                parts.append((cursor, seen[j][0]))
+            cursor = max(cursor, seen[j][1])
+            j += 1
+        if j == i:
+            parts = [(a, b)]
+        elif b - cursor > 1e-3:
+            parts.append((cursor, b))
+        seen[i:j] = [(min(a, seen[i][0]), max(b, seen[j - 1][1])) if j > i else (a, b)]
+        out += [Group(group.start, lo, hi, group.entries) for lo, hi in parts]  # its entries cover every part
     return out
-
-
-def _minus(a: float, b: float, lo: float, hi: float) -> list:
-    """[a, b] without (lo, hi); slivers a cut leaves (under a nanosecond, float noise) are dropped."""
-    if b < lo or a > hi:
-        return [(a, b)]
-    return [(x, y) for x, y in ((a, lo), (hi, b)) if y - x > 1e-3]
 
 
 def reconstruct(layout: Layout, node: Node, target_p: float) -> list:
@@ -205,12 +233,12 @@ def reconstruct(layout: Layout, node: Node, target_p: float) -> list:
     o, segments, bars = (lo + hi) / 2, [], 0
     while True:
         segments.append((o, p, bars))
-        entry = min(node.group.entries, key=lambda e: max(e.lo - o, o - e.hi, 0.0))
+        entry = node.group.entry_at(o)
         if entry.parent is None:
             return segments[::-1]
         beats = entry.bars * layout.beats_per_bar
-        if entry.tempo is not None:
-            p_prev = layout.scale / entry.tempo
+        if entry.grid:
+            p_prev = layout.scale / entry.tempo_at(o)
         else:
             p_prev = _inside(p, *pg.p_on_line(entry.parent.poly, beats, o))
         node, o, p, bars = entry.parent, o - beats * p_prev, p_prev, entry.bars
@@ -241,10 +269,10 @@ def plan_of(node: Node) -> list:
     while True:
         plan.append((node.group.start, node.ks, bars, tempo))
         o = pg.centre(node.poly)[0]
-        entry = min(node.group.entries, key=lambda e: max(e.lo - o, o - e.hi, 0.0))
+        entry = node.group.entry_at(o)
         if entry.parent is None:
             return plan[::-1]
-        node, bars, tempo = entry.parent, entry.bars, entry.tempo
+        node, bars, tempo = entry.parent, entry.bars, entry.tempo_at(o)
 
 
 def refit(layout: Layout, plan: list, tol: float):
@@ -272,4 +300,4 @@ def refit(layout: Layout, plan: list, tol: float):
         hi = min(hi, latest)
         if lo > hi:
             return None
-        entry = Entry(lo, hi, node, bars, tempo)
+        entry = Entry(lo, hi, node, bars, () if tempo is None else ((lo, hi, tempo),))

@@ -68,7 +68,7 @@ class SolveResult:
 
 
 def solve(cues, time_signature, *, fps="25", tempo_range=(60, 180), tolerance_us=None, tempo_step=1,
-          max_changes=4, max_solutions=5, prefer_tempo=None, max_nodes=100_000) -> SolveResult:
+          max_changes=4, max_solutions=5, prefer_tempo=None, max_nodes=60_000) -> SolveResult:
     """Solutions for `cues` ((time_us, kind) pairs, {time_us, kind} dicts or objects with those fields).
     tempo_step: every tempo of a solution (bar 0's included) is a multiple of it; the default 1 gives whole
     BPM, which is what a piece stores (piece.update tempo, tempo.set); None allows any tempo."""
@@ -199,7 +199,7 @@ def _offset(times, ks, p: float) -> float:
 
 
 def _constant(layout: Layout, finals: list, prefer: float) -> list:
-    """(tempo, offset, ()) for the best beat assignments: the least worst error, then the tempo nearest
+    """[(tempo, offset, ())] per best beat assignment: the least worst error, then the tempo nearest
     `prefer` among those within 1 us of it."""
     times = np.array(layout.times)
     scale = layout.scale
@@ -227,8 +227,8 @@ def _constant(layout: Layout, finals: list, prefer: float) -> list:
 
 
 def _maps(layout: Layout, finals: list, prefer: float, keep: int) -> list:
-    """(tempo, offset, changes) for the maps through the final nodes with the smallest steps, each refitted
-    to (nearly) the least worst error its beats and bars allow."""
+    """Per map with the smallest steps: [refitted, draft] (tempo, offset, changes), the refit with (nearly)
+    the least worst error its beats and bars allow, the draft as it came out of the search."""
     drafts = sorted((_map(layout, node, prefer) for node in finals[:200]), key=lambda m: _steps(m[0], m[2]))
     out = []
     for draft in drafts[:2 * keep]:

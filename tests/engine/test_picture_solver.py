@@ -54,7 +54,7 @@ def test_jittered_cues_get_the_least_worst_error():
     beats = [0, 2, 3, 7, 9, 15]
     cues = [(round(tm.ticks_to_us(tmap, b * 480, offset)) + j, "cadence" if b % 3 == 0 else "hit")
             for b, j in zip(beats, jitter)]
-    result = solve(cues, (3, 4), fps="24", prefer_tempo=97)
+    result = solve(cues, (3, 4), fps="24", prefer_tempo=97, tempo_step=None)
     check(result, cues, (3, 4), fps="24")
     best = result.solutions[0]
     assert best.tempo_changes == () and best.tempo == pytest.approx(tempo, abs=0.5)
@@ -75,18 +75,22 @@ def test_a_tempo_change_when_no_constant_tempo_fits():
     tmap = tm.build((4, 4), 100, [(4, 140)])
     cues = [(round(tm.ticks_to_us(tmap, bar * 1920, 500_000)), "cadence") for bar in (0, 2, 4, 6, 8)]
     cues += [(round(tm.ticks_to_us(tmap, 1920 * 5 + 480, 500_000)), "hit")]
-    result = solve(cues, (4, 4), fps="30")
+    result = solve(cues, (4, 4), fps="30", tempo_step=None)
     check(result, cues, (4, 4), fps="30")
     assert result.solutions and all(len(s.tempo_changes) == 1 for s in result.solutions)
-    # the map the cues were made from is found, nearly exactly ...
-    made = [s for s in result.solutions if s.tempo_changes[0]["bar"] == 4]
-    assert made and made[0].start_offset_us == pytest.approx(500_000, abs=100)
-    assert made[0].tempo == pytest.approx(100, abs=0.01)
-    assert made[0].tempo_changes[0]["tempo"] == pytest.approx(140, abs=0.01)
-    assert made[0].bars == 9 and made[0].max_error_us < 1_000
-    # ... but a map with a smaller step (151.7 -> 141.3 BPM, change at bar 5) comes first
+    # the smallest step comes first: 150 -> 140 BPM from bar 6 fits these cues as exactly as the map they
+    # were made from (100 -> 140 from bar 4, a step of 40)
     steps = [abs(s.tempo - s.tempo_changes[0]["tempo"]) for s in result.solutions]
-    assert steps[0] == min(steps) < 15
+    best = result.solutions[0]
+    assert steps[0] == min(steps) < 15 and best.max_error_us < 1_000
+    assert best.start_offset_us == pytest.approx(500_000, abs=1_000)
+    # in whole BPM (the default) both are exact
+    whole = solve(cues, (4, 4), fps="30", max_solutions=10).solutions
+    assert (whole[0].tempo, whole[0].tempo_changes) == (150, ({"bar": 6, "tempo": 140},))
+    assert whole[0].max_error_us < 1  # the cues were rounded to whole microseconds
+    assert any((s.tempo, s.tempo_changes) == (100, ({"bar": 4, "tempo": 140},)) for s in whole)
+    assert all(isinstance(t, int) for s in whole for t in [s.tempo] + [c["tempo"] for c in s.tempo_changes])
+    assert [s.bars for s in whole if s.tempo == 100] == [9]
 
 
 def test_nothing_fits_says_so():
@@ -173,7 +177,7 @@ def test_no_solution_puts_a_cue_further_than_its_tolerance(cues, meter, fps, ste
 @given(from_a_map(max_changes=0))
 def test_cues_from_a_constant_tempo_get_a_constant_tempo(made):
     cues, meter, fps, _ = made
-    result = solve(cues, meter, fps=fps)
+    result = solve(cues, meter, fps=fps, tempo_step=None)
     check(result, cues, meter, fps=fps)
     assert result.solutions and result.solutions[0].tempo_changes == ()
 
@@ -182,7 +186,7 @@ def test_cues_from_a_constant_tempo_get_a_constant_tempo(made):
 @given(from_a_map(max_changes=0, whole_bpm=True))
 def test_whole_bpm_cues_get_a_whole_bpm_constant_tempo(made):
     cues, meter, fps, _ = made
-    result = solve(cues, meter, fps=fps, tempo_step=1)
+    result = solve(cues, meter, fps=fps)  # whole BPM is the default
     check(result, cues, meter, fps=fps)
     assert result.solutions and result.solutions[0].tempo_changes == ()
     assert isinstance(result.solutions[0].tempo, int)
@@ -192,9 +196,19 @@ def test_whole_bpm_cues_get_a_whole_bpm_constant_tempo(made):
 @given(from_a_map(max_changes=3))
 def test_cues_from_a_map_with_k_changes_get_at_most_k(made):
     cues, meter, fps, k = made
-    result = solve(cues, meter, fps=fps, max_changes=k)
+    result = solve(cues, meter, fps=fps, max_changes=k, tempo_step=None)
     check(result, cues, meter, fps=fps)
     assert result.solutions, "a map that fits exists"
+    assert len(result.solutions[0].tempo_changes) <= k
+
+
+@FAST
+@given(from_a_map(max_changes=2, whole_bpm=True))
+def test_whole_bpm_maps_with_k_changes_get_at_most_k(made):
+    cues, meter, fps, k = made
+    result = solve(cues, meter, fps=fps, max_changes=k)
+    check(result, cues, meter, fps=fps)
+    assert result.solutions, "a whole-BPM map that fits exists"
     assert len(result.solutions[0].tempo_changes) <= k
 
 
@@ -224,6 +238,6 @@ def constant_fits(cues, meter, tol, tempo):
 def test_when_a_dense_scan_finds_a_constant_tempo_the_solver_does(cues, meter):
     tol = frame_us("25")
     found = any(constant_fits(cues, meter, tol - 2, 60 + i * 0.01) for i in range(12_001))
-    result = solve(cues, meter, fps="25", max_changes=0)
+    result = solve(cues, meter, fps="25", max_changes=0, tempo_step=None)
     check(result, cues, meter)
     assert result.solutions or not found
