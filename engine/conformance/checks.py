@@ -222,22 +222,33 @@ def controls_range(s):
 
 
 def unsupported(s):
-    caps = s.caps
+    """A meter the model does not take, and an operation it does not list: 422 unsupported, naming what it does."""
+    caps, wrong, asked = s.caps, [], []
     ts = next(m for m in OTHER_METERS if m not in caps["limits"]["time_signatures"])
     request = next((r for r in (probe_request(caps, op, time_signature=ts) for op in caps["operations"]) if r), None)
-    if request is None:
+    if request is not None:
+        asked.append((f"time signature {ts}", request.to_dict(), caps["limits"]["time_signatures"]))
+    missing = [op for op in ("continue", "infill", "harmonize", "vary") if op not in caps["operations"]]
+    request = next((r for r in (probe_request(caps, op) for op in caps["operations"]) if r), None)
+    if missing and request is not None:
+        body = request.to_dict()
+        body["operation"] = missing[0]
+        asked.append((f"operation {missing[0]}", body, caps["operations"]))
+    if not asked:
         return Check("unsupported", "skip", "no probe request fits this model's limits")
-    body = request.to_dict()
-    try:
-        reply, data, _ = _post(s, P.dumps(body), f"unsupported meter {ts}")
-    except TRANSPORT as e:
-        return Check("unsupported", "fail", f"no answer: {e!r}")
-    if reply.status != 422 or (data or {}).get("code") != "unsupported":
-        return Check("unsupported", "fail", f"time signature {ts} got HTTP {reply.status} "
-                                            f"{(data or {}).get('code')}, not 422 unsupported")
-    if not any(m in data["message"] for m in caps["limits"]["time_signatures"]):
-        return Check("unsupported", "fail", f"the message does not name a supported time signature: {data['message']!r}")
-    return Check("unsupported", "pass", f"time signature {ts}: 422 unsupported, {data['message']!r}")
+    for label, body, supported in asked:
+        try:
+            reply, data, _ = _post(s, P.dumps(body), f"unsupported {label}")
+        except TRANSPORT as e:
+            wrong.append(f"{label}: no answer ({e!r})")
+            continue
+        if reply.status != 422 or (data or {}).get("code") != "unsupported":
+            wrong.append(f"{label} got HTTP {reply.status} {(data or {}).get('code')}, not 422 unsupported")
+        elif not any(x in data["message"] for x in supported):
+            wrong.append(f"{label}: the message names nothing supported: {data['message']!r}")
+    if wrong:
+        return Check("unsupported", "fail", "; ".join(wrong))
+    return Check("unsupported", "pass", f"{' and '.join(a[0] for a in asked)}: 422 unsupported, naming what is supported")
 
 
 def invalid_input(s):

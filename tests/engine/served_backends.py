@@ -1,7 +1,7 @@
 """Backends the tests serve with `python -m engine.serve --backend tests.engine.served_backends.<Name>`.
 
 SmallNgram and TinyNeural are the shipped backend classes, built small so a server starts in a
-few seconds; Slow adds a delay before a real generation (a slow model, for timeouts, overload and
+few seconds; Slow takes a set time per candidate before a real generation (a slow model, for timeouts, overload and
 a server killed mid-request); Broken breaks the protocol on purpose, so the kit has something to catch.
 """
 import os
@@ -11,7 +11,6 @@ import time
 from engine.api import Controls, GenerateRequest, Note
 from engine.generator import Generator, parse_request
 from engine.ngram import NgramGenerator
-from engine.neural import NeuralGenerator
 
 
 class SmallNgram(NgramGenerator):
@@ -20,20 +19,21 @@ class SmallNgram(NgramGenerator):
         super().__init__(pieces=[g for g, _ in load_split("train")[:12]], order=5)
 
 
-class TinyNeural(NeuralGenerator):
-    def __init__(self):
-        import torch
-        from engine.model import GridCoco, ModelConfig
-        torch.manual_seed(0)
-        model = GridCoco(ModelConfig(d_model=32, n_layer=1, n_head=2, d_ff=64, dropout=0.0))
-        super().__init__(model=model, device="cpu", passes=2)
+def TinyNeural():
+    """The neural backend with a tiny random model (a function, so the n-gram servers need not import torch)."""
+    import torch
+    from engine.model import GridCoco, ModelConfig
+    from engine.neural import NeuralGenerator
+    torch.manual_seed(0)
+    model = GridCoco(ModelConfig(d_model=32, n_layer=1, n_head=2, d_ff=64, dropout=0.0))
+    return NeuralGenerator(model=model, device="cpu", passes=2)
 
 
 class Slow(SmallNgram):
-    """Sleeps STUDIO_TEST_DELAY seconds (default 2) before each generation."""
+    """A slow model: STUDIO_TEST_DELAY seconds (default 0.5) per candidate, then a real generation."""
 
     def generate(self, request):
-        time.sleep(float(os.environ.get("STUDIO_TEST_DELAY", "2")))
+        time.sleep(float(os.environ.get("STUDIO_TEST_DELAY", "0.5")) * parse_request(request).num_candidates)
         return super().generate(request)
 
 
