@@ -161,7 +161,8 @@ class ModelServer:
         response = self.generator.generate(request)
         body = response if isinstance(response, dict) else response.to_dict()
         body["timings"] = {**body.get("timings", {}), "queue_ms": round((started - admitted) * 1e3, 2)}
-        self.recent_s.append(time.perf_counter() - started)
+        with self.lock:                  # retry_after() reads it on the event loop's thread
+            self.recent_s.append(time.perf_counter() - started)
         return P.dumps(body)
 
     def _release(self, _future):
@@ -169,7 +170,8 @@ class ModelServer:
             self.in_flight -= 1
 
     def retry_after(self) -> float:
-        """Seconds until a slot is likely free: a typical generation (1 s before any has run)."""
+        """Seconds until a slot is likely free: a typical generation (1 s before any has run).
+        Called with self.lock held."""
         typical = statistics.median(self.recent_s) if self.recent_s else 1.0
         return round(max(0.05, typical), 2)
 

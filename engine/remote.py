@@ -18,6 +18,7 @@ dataclasses as the in-process backends.
 """
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import os
 import threading
@@ -44,30 +45,33 @@ class CircuitBreaker:
 
     def __init__(self, failures_to_open=3, open_seconds=30.0):
         self.failures_to_open, self.open_seconds = failures_to_open, open_seconds
-        self.failures, self.open_until, self.trial, self.last_error = 0, None, False, ""
+        self.failures, self.open_until, self.trial, self.last_error = 0, None, None, ""
         self.lock = threading.Lock()
 
     def before_call(self, endpoint):
         with self.lock:
             if self.open_until is None:
                 return
-            wait = self.open_until - time.monotonic()
-            if wait <= 0 and not self.trial:
-                self.trial = True            # half open: this call is the trial, the others still fail fast
+            now = time.monotonic()
+            wait = self.open_until - now
+            # Half open: this call is the trial, the others still fail fast. A trial that never
+            # reported back (its thread died) is replaced after another pause.
+            if wait <= 0 and (self.trial is None or now - self.trial > self.open_seconds):
+                self.trial = now
                 return
             raise ModelUnavailable(f"model server {endpoint} is not answering ({self.failures} failed calls in a row, "
                                    f"the last: {self.last_error}); next try in {max(wait, 0):.0f} s")
 
     def succeeded(self):
         with self.lock:
-            self.failures, self.open_until, self.trial = 0, None, False
+            self.failures, self.open_until, self.trial = 0, None, None
 
     def failed(self, reason):
         with self.lock:
             self.failures += 1
             self.last_error = reason
-            if self.trial or self.failures >= self.failures_to_open:
-                self.open_until, self.trial = time.monotonic() + self.open_seconds, False
+            if self.trial is not None or self.failures >= self.failures_to_open:
+                self.open_until, self.trial = time.monotonic() + self.open_seconds, None
 
     @property
     def is_open(self):
@@ -105,7 +109,7 @@ class RemoteGenerator(Generator):
     def generate(self, request) -> GenerateResponse:
         started = time.perf_counter()
         req = parse_request(request)
-        data = self._call("POST", P.GENERATE, P.dumps(req.to_dict()))
+        data = self._call("POST", P.GENERATE, P.dumps(wire_request(req, self._caps)))
         res = GenerateResponse.from_dict(self._checked("generate-response", data))
         p, caps = res.provenance, self._caps
         if caps is None or (p.model, p.version, p.checksum) != (caps.name, caps.version, caps.checksum):
@@ -170,6 +174,34 @@ class RemoteGenerator(Generator):
         if reply.status in (502, 503, 504):   # a proxy in front of a server that is down or restarting
             return self.backoff * 2 ** attempt, f"answered HTTP {reply.status} without a protocol error"
         return None, f"answered HTTP {reply.status} outside the protocol: {reply.body[:200]!r}"
+
+
+def wire_request(req, caps=None) -> dict:
+    """The request as sent: fields at their defaults left out, and controls the server does not declare
+    (it would ignore them). So a server keeps working with a client that knows newer optional fields,
+    for as long as the request does not use them."""
+    body = _compact(req)
+    if caps is not None:
+        body["controls"] = {k: v for k, v in body.get("controls", {}).items() if k in caps.controls}
+    return body
+
+
+def _compact(value):
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+            default = f.default if f.default is not dataclasses.MISSING else (
+                f.default_factory() if has_default else None)
+            if not has_default or v != default or type(v) is not type(default):
+                out[f.name] = _compact(v)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_compact(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items()}
+    return value
 
 
 def _describe(error):

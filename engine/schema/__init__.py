@@ -13,7 +13,9 @@ import json
 import os
 from functools import lru_cache
 
-from engine.schema.validator import SchemaError, Validator  # noqa: F401  (SchemaError re-exported)
+from engine.schema.validator import SchemaError, Validator
+
+__all__ = ["MESSAGES", "VERSION", "SchemaError", "documents", "errors", "schema"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VERSION = "v1"

@@ -154,3 +154,14 @@ def test_a_hung_server_times_out_and_a_dead_one_is_a_clear_error(fragile_server,
         assert not remote.breaker.is_open
     finally:
         replacement.stop()
+
+
+def test_the_wire_request_leaves_out_defaults_and_undeclared_controls(ngram_gen):
+    from engine.examples.midi_adapter import CAPABILITIES
+    from engine.remote import wire_request
+    req = request(controls=Controls(temperature=0.8, top_p=0.9))
+    body = wire_request(req, ngram_gen.capabilities())
+    assert body["controls"] == {"temperature": 0.8, "top_p": 0.9} and "keep" not in body
+    assert all(set(n) == {"track", "start", "duration", "pitch"} for n in body["piece"]["notes"])   # velocity 80
+    assert GenerateRequest.from_dict(body) == req
+    assert wire_request(req, CAPABILITIES)["controls"] == {"temperature": 0.8}     # it declares no top_p

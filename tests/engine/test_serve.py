@@ -131,3 +131,12 @@ def test_a_generation_past_the_timeout_is_answered_timeout_and_holds_its_slot(sl
     assert ask(slow_server.url, "GET", P.HEALTH)[1]["in_flight"] == 1          # still running: still counted
     wait_idle(slow_server.url)
     assert ask(slow_server.url, "POST", P.GENERATE, slow_request(1))[0] == 200
+
+
+def test_the_server_side_imports_no_django():
+    import subprocess
+    import sys
+    code = ("import sys, engine.serve, engine.asgi, engine.remote, engine.conformance.checks, engine.examples.midi_adapter\n"
+            "from daphne.server import Server\n"
+            "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)
