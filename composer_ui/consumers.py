@@ -52,7 +52,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         # Join the room's fan-out before reading the state, so no event committed meanwhile is
         # missed; hold what arrives until the welcome is out (the client skips seq it already has).
+        # Everything deliver() reads is set before joining: a broadcast may arrive at once.
         self.held = []
+        self.shed = False
         broadcast.remember_loop()
         await hub().join(self.piece_id, self)
         try:
@@ -69,7 +71,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.op_bucket = TokenBucket(limits["ops_per_second"], 2 * limits["ops_per_second"])
         self.presence_bucket = TokenBucket(limits["presence_per_second"], limits["presence_per_second"])
         self.slow_guard = SlowGuard(self.scope.get(SCOPE_KEY), limits["send_backlog_bytes"])
-        self.shed = False
         self.rechecked = time.monotonic()
         present = await presence().enter(self.piece_id, self.user.pk, self.channel_name)
         await self.accept()

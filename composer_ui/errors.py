@@ -22,3 +22,11 @@ class StudioError(Exception):
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message, **self.extra}
+
+
+class OpError(StudioError):
+    """An op that cannot apply. ``index`` says which op of the message failed."""
+
+    def __init__(self, code: str, message: str, index: int | None = None):
+        super().__init__(code, message)
+        self.index = index

@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from .errors import StudioError
+from .piece_templates import DEFAULT_TEMPLATE, template_choices
+from .symbols import normalize_key
+
 
 class SignUpForm(UserCreationForm):
     first_name = forms.CharField(label="Display name", max_length=40, required=False,
@@ -14,30 +18,26 @@ class GuestJoinForm(forms.Form):
     display_name = forms.CharField(max_length=40, label="Your name")
 
 
+METERS = ["4/4", "3/4", "2/4", "2/2", "6/8", "9/8", "12/8", "3/8", "6/4", "3/2", "4/2", "5/4", "7/8"]
+
+
 class PieceForm(forms.Form):
+    """A new piece: what it is (a template of tracks) and its key, meter, tempo and length."""
+
     title = forms.CharField(max_length=200, initial="Untitled")
-    tempo = forms.IntegerField(min_value=20, max_value=400, initial=100)
-    time_signature = forms.ChoiceField(choices=[("4/4", "4/4"), ("3/4", "3/4"), ("2/4", "2/4"), ("6/8", "6/8")],
-                                       initial="4/4")
-    key = forms.CharField(max_length=12, initial="C major")
+    template = forms.ChoiceField(label="Start from", choices=template_choices(), initial=DEFAULT_TEMPLATE,
+                                 widget=forms.RadioSelect, required=False)
+    key = forms.CharField(max_length=40, initial="C major",
+                          help_text="As you would say it: G, e minor, Bb, F# minor…")
+    time_signature = forms.ChoiceField(label="Meter", choices=[(m, m) for m in METERS], initial="4/4")
+    tempo = forms.IntegerField(min_value=20, max_value=400, initial=100, label="Tempo (♩ per minute)")
     bars = forms.IntegerField(min_value=1, max_value=1000, initial=8)
 
+    def clean_template(self):
+        return self.cleaned_data["template"] or DEFAULT_TEMPLATE  # a plain POST without one gets a melody
 
-class InviteForm(forms.Form):
-    role = forms.ChoiceField(choices=[("editor", "editor"), ("viewer", "viewer")])
-
-
-class ClassroomForm(forms.Form):
-    """The owner's rules for the room: one voice per student, and how the AI may be used."""
-
-    own_tracks_only = forms.BooleanField(required=False, label="Own tracks only: members edit just their tracks")
-    ai_enabled = forms.BooleanField(required=False, label="AI partner on")
-    ai_mode = forms.ChoiceField(label="Turns", choices=[
-        ("free", "free: anyone asks the AI any time"),
-        ("alternate", "alternate: a person edits between two AI requests"),
-        ("teacher_approves", "teacher approves: only the owner accepts AI proposals")])
-    ai_operations = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
-                                              label="The AI may", choices=[
-                                                  ("continue", "continue"), ("infill", "fill in"),
-                                                  ("harmonize", "harmonize"), ("vary", "vary")])
-    ai_quota_per_hour = forms.IntegerField(min_value=0, max_value=1000, label="AI requests per member per hour")
+    def clean_key(self):
+        try:
+            return normalize_key(self.cleaned_data["key"])
+        except StudioError as error:
+            raise forms.ValidationError(error.message) from None

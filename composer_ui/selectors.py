@@ -9,7 +9,7 @@ from django.db import connection
 
 from .errors import StudioError
 from .models import Event, GenerationJob, Membership, Piece, Snapshot
-from .state import empty_state, replay
+from .state import empty_state, replay, track_colours, upgrade_state
 
 # Folded states by piece, newest used last. States are never mutated, so they
 # can be shared; a stale entry is caught up by folding only the missing events.
@@ -129,8 +129,22 @@ def events_since(*, piece_id: int, since: int, limit: int = 1000) -> list[dict]:
 def state_at(*, piece_id: int, seq: int) -> dict:
     """The piece exactly as it was after event ``seq``: nearest snapshot, then the fold."""
     snapshot = Snapshot.objects.filter(piece_id=piece_id, seq__lte=seq).order_by("-seq").first()
-    base_seq, base = (snapshot.seq, snapshot.state) if snapshot else (0, empty_state())
+    base_seq, base = (snapshot.seq, _snapshot_state(piece_id, snapshot)) if snapshot else (0, empty_state())
     return _fold(piece_id, base, base_seq, seq)
+
+
+def _snapshot_state(piece_id: int, snapshot: Snapshot) -> dict:
+    """The snapshot's state; one stored before piece model v2 gets the defaults a replay gives. Its tracks'
+    colours depended on which tracks existed when each was added, so those come from the log's track ops."""
+    state = snapshot.state
+    if upgrade_state(state) is state:
+        return state
+    colours = None
+    if any("colour" not in track for track in state["tracks"]):
+        ops = (Event.objects.filter(piece_id=piece_id, seq__lte=snapshot.seq).order_by("seq")
+               .values_list("ops", flat=True))
+        colours = track_colours(ops.iterator(chunk_size=500))
+    return upgrade_state(state, colours)
 
 
 def head_state(*, piece_id: int, head_seq: int) -> dict:

@@ -5,13 +5,23 @@ functions. States are plain JSON-able dicts and are never mutated: every
 change copies the containers it touches, so a failed message leaves the
 caller's state exactly as it was (all ops of a message apply, or none).
 """
+from . import fold_piece_data as data
+from . import fold_tracks as tracks
+from .fold_common import (TICKS_PER_QUARTER, authored, bar_ticks, check_span_fits, edited, piece_ticks,
+                          spans_after_cut, spans_after_insert)
+from .fold_tracks import TRACK_COLOURS, TRACK_FIELDS, track_colours, upgrade_tracks
 from .op_schema import AI_OPERATIONS, ID_FILLED, OpError, validate_ops
 
-TICKS_PER_QUARTER = 480
+__all__ = ["TICKS_PER_QUARTER", "TRACK_COLOURS", "TRACK_FIELDS", "DEFAULT_LIMITS", "PIECE_FIELDS", "apply_ops",
+           "bar_ticks", "empty_state", "piece_ticks", "replay", "track_colours", "upgrade_state"]
 
 DEFAULT_AI_POLICY = {"ai_enabled": True, "ai_mode": "free", "ai_operations": list(AI_OPERATIONS),
                      "ai_quota_per_hour": 60}
-DEFAULT_LIMITS = {"notes_per_piece": 20_000, "tracks_per_piece": 32, "bars_per_piece": 1_000}
+DEFAULT_LIMITS = {"notes_per_piece": 20_000, "tracks_per_piece": 32, "bars_per_piece": 1_000,
+                  "chords_per_piece": 5_000, "cues_per_piece": 1_000}
+# Piece settings of model v2 (picture time): frames per second of the timecode, and bar 1's picture time.
+PICTURE_DEFAULTS = {"fps": "25", "start_offset_us": 0}
+V2_KEYS = ("chords", "cues", "tempo_changes")
 
 
 def empty_state() -> dict:
@@ -25,19 +35,30 @@ def empty_state() -> dict:
             "ticks_per_quarter": TICKS_PER_QUARTER,
             "own_tracks_only": False,
             **DEFAULT_AI_POLICY,
+            **PICTURE_DEFAULTS,
         },
         "tracks": [],
         "notes": {},
+        "chords": {},
+        "cues": {},
+        "tempo_changes": [],
     }
 
 
-def bar_ticks(piece: dict) -> int:
-    numerator, denominator = piece["time_signature"]
-    return TICKS_PER_QUARTER * 4 * numerator // denominator
+def upgrade_state(state: dict, colours: dict | None = None) -> dict:
+    """A state stored before piece model v2 (a Snapshot, a project file) with the v2 defaults, as a
+    replay of its events gives them; a v2 state is returned as it is.
 
-
-def piece_ticks(piece: dict) -> int:
-    return bar_ticks(piece) * piece["bars"]
+    ``colours`` ({track id: colour}, from ``track_colours`` over the events up to the snapshot) gives old
+    tracks the colours the replay gave them; without it they get the first free colours in list order.
+    """
+    if all(key in state for key in V2_KEYS) and all("colour" in t for t in state["tracks"]) and \
+            all(key in state["piece"] for key in PICTURE_DEFAULTS):
+        return state
+    return {**state, "piece": {**PICTURE_DEFAULTS, **state["piece"]},
+            "tracks": upgrade_tracks(state["tracks"], colours),
+            "chords": state.get("chords", {}), "cues": state.get("cues", {}),
+            "tempo_changes": state.get("tempo_changes", [])}
 
 
 def apply_ops(state: dict, ops: list, actor: dict | None = None, limits: dict | None = None) -> dict:
@@ -48,7 +69,10 @@ def apply_ops(state: dict, ops: list, actor: dict | None = None, limits: dict | 
     """
     validate_ops(ops, trusted=True)
     limits = {**DEFAULT_LIMITS, **(limits or {})}
-    new = {"piece": dict(state["piece"]), "tracks": list(state["tracks"]), "notes": dict(state["notes"])}
+    state = upgrade_state(state)
+    new = {"piece": dict(state["piece"]), "tracks": list(state["tracks"]), "notes": dict(state["notes"]),
+           "chords": dict(state["chords"]), "cues": dict(state["cues"]),
+           "tempo_changes": list(state["tempo_changes"])}
     for index, op in enumerate(ops):
         try:
             if op["op"] in ID_FILLED and "id" not in op:
@@ -66,25 +90,10 @@ def apply_ops(state: dict, ops: list, actor: dict | None = None, limits: dict | 
 def _note_add(state, op, actor):
     if op["id"] in state["notes"]:
         raise OpError("conflict", f"note {op['id']!r} already exists")
-    _track_or_conflict(state, op["track"])
-    provenance = op.get("provenance") or {}
-    author = provenance.get("author", actor)
-    note = {
-        "id": op["id"],
-        "track": op["track"],
-        "start": op["start"],
-        "duration": op["duration"],
-        "pitch": op["pitch"],
-        "velocity": op.get("velocity", 96),
-        "author": author,
-        "job": provenance.get("job"),
-        "candidate": provenance.get("candidate"),
-        "accepted_by": provenance.get("accepted_by"),
-        # An import of a studio project brings back who last edited a note, too.
-        "last_editor": provenance.get("last_editor", author),
-        "human_edited": provenance.get("human_edited", False),
-    }
-    _check_note_fits(state, note)
+    tracks.track_or_conflict(state, op["track"])
+    note = {"id": op["id"], "track": op["track"], "start": op["start"], "duration": op["duration"],
+            "pitch": op["pitch"], "velocity": op.get("velocity", 96), **authored(op, actor)}
+    check_span_fits(state, note, "note")
     state["notes"][note["id"]] = note
 
 
@@ -92,11 +101,9 @@ def _note_update(state, op, actor):
     note = _note_or_conflict(state, op["id"])
     changes = {k: op[k] for k in ("start", "duration", "pitch", "velocity", "track") if k in op}
     if "track" in changes:
-        _track_or_conflict(state, changes["track"])
-    note = {**note, **changes, "last_editor": actor}
-    if actor.get("kind") == "user" and note["author"].get("kind") == "model":
-        note["human_edited"] = True
-    _check_note_fits(state, note)
+        tracks.track_or_conflict(state, changes["track"])
+    note = edited(note, changes, actor)
+    check_span_fits(state, note, "note")
     state["notes"][note["id"]] = note
 
 
@@ -112,60 +119,10 @@ def _note_or_conflict(state, note_id):
     return note
 
 
-def _check_note_fits(state, note):
-    end = piece_ticks(state["piece"])
-    if note["start"] + note["duration"] > end:
-        raise OpError("invalid", f"note {note['id']!r} ends at tick {note['start'] + note['duration']}, "
-                                 f"after the piece's end at {end}; add bars first")
-
-
-# -- tracks --------------------------------------------------------------------
-
-TRACK_FIELDS = ("name", "program", "pitch_range", "owner", "channel")
-
-
-def _track_add(state, op, actor):
-    if _track_index(state, op["id"]) is not None:
-        raise OpError("conflict", f"track {op['id']!r} already exists")
-    track = {"id": op["id"], "name": op["name"], "program": op.get("program", 0),
-             "pitch_range": op.get("pitch_range", [0, 127]), "owner": op.get("owner"),
-             "channel": op.get("channel", _free_channel(state))}
-    state["tracks"].append(track)
-
-
-def _track_update(state, op, actor):
-    index = _track_or_conflict(state, op["id"])
-    changes = {k: op[k] for k in TRACK_FIELDS if k in op}
-    state["tracks"][index] = {**state["tracks"][index], **changes}
-
-
-def _track_delete(state, op, actor):
-    index = _track_or_conflict(state, op["id"])
-    del state["tracks"][index]
-    state["notes"] = {nid: n for nid, n in state["notes"].items() if n["track"] != op["id"]}
-
-
-def _track_index(state, track_id):
-    return next((i for i, t in enumerate(state["tracks"]) if t["id"] == track_id), None)
-
-
-def _track_or_conflict(state, track_id):
-    index = _track_index(state, track_id)
-    if index is None:
-        raise OpError("conflict", f"track {track_id!r} does not exist")
-    return index
-
-
-def _free_channel(state):
-    used = {t.get("channel") for t in state["tracks"]}
-    # Channel 9 is General MIDI percussion: melodic tracks skip it.
-    return next((c for c in range(16) if c != 9 and c not in used), 0)
-
-
 # -- piece and bars ------------------------------------------------------------
 
 PIECE_FIELDS = ("title", "tempo", "time_signature", "key", "bars", "own_tracks_only", "ai_enabled", "ai_mode",
-                "ai_operations", "ai_quota_per_hour")
+                "ai_operations", "ai_quota_per_hour", "fps", "start_offset_us")
 
 
 def _piece_update(state, op, actor):
@@ -176,18 +133,17 @@ def _piece_update(state, op, actor):
         if late:
             raise OpError("conflict", f"{len(late)} notes would lie after the new end of the piece; "
                                       "use bars.delete to remove bars with their notes")
+        data.check_piece_end(state)
 
 
 def _bars_insert(state, op, actor):
     size = bar_ticks(state["piece"])
     count = op.get("count", 1)
-    at, shift = op["at"] * size, count * size
     if op["at"] > state["piece"]["bars"]:
         raise OpError("invalid", f"cannot insert at bar {op['at']}: the piece has {state['piece']['bars']} bars")
     state["piece"] = {**state["piece"], "bars": state["piece"]["bars"] + count}
-    for nid, note in state["notes"].items():
-        if note["start"] >= at:
-            state["notes"][nid] = {**note, "start": note["start"] + shift}
+    state["notes"] = spans_after_insert(state["notes"], op["at"] * size, count * size)
+    data.insert_bars(state, op["at"], count)
 
 
 def _bars_delete(state, op, actor):
@@ -196,19 +152,9 @@ def _bars_delete(state, op, actor):
     if op["at"] + count > bars or bars - count < 1:
         raise OpError("invalid", f"cannot delete bars {op['at'] + 1}-{op['at'] + count}: "
                                  f"the piece has {bars} bars and keeps at least one")
-    cut_start, cut_end = op["at"] * size, (op["at"] + count) * size
+    data.delete_bars(state, op["at"], count)  # with the bar size from before the cut (the meter stays)
     state["piece"] = {**state["piece"], "bars": bars - count}
-    notes = {}
-    for nid, note in state["notes"].items():
-        start, end = note["start"], note["start"] + note["duration"]
-        if cut_start <= start < cut_end:
-            continue  # the note began in a removed bar: it goes with it
-        if start >= cut_end:
-            note = {**note, "start": start - (cut_end - cut_start)}
-        elif end > cut_start:  # began earlier and sounded into the cut: shorten by the overlap
-            note = {**note, "duration": note["duration"] - (min(end, cut_end) - cut_start)}
-        notes[nid] = note
-    state["notes"] = notes
+    state["notes"] = spans_after_cut(state["notes"], op["at"] * size, (op["at"] + count) * size)
 
 
 def _check_limits(state, limits):
@@ -218,12 +164,20 @@ def _check_limits(state, limits):
         raise OpError("too_large", f"a piece holds at most {limits['tracks_per_piece']} tracks")
     if state["piece"]["bars"] > limits["bars_per_piece"]:
         raise OpError("too_large", f"a piece holds at most {limits['bars_per_piece']} bars")
+    if len(state["chords"]) > limits["chords_per_piece"]:
+        raise OpError("too_large", f"a piece holds at most {limits['chords_per_piece']} chords")
+    if len(state["cues"]) > limits["cues_per_piece"]:
+        raise OpError("too_large", f"a piece holds at most {limits['cues_per_piece']} cues")
 
 
 _APPLY = {
     "note.add": _note_add, "note.update": _note_update, "note.delete": _note_delete,
-    "track.add": _track_add, "track.update": _track_update, "track.delete": _track_delete,
+    "track.add": tracks.track_add, "track.update": tracks.track_update, "track.move": tracks.track_move,
+    "track.delete": tracks.track_delete,
     "piece.update": _piece_update, "bars.insert": _bars_insert, "bars.delete": _bars_delete,
+    "chord.add": data.chord_add, "chord.update": data.chord_update, "chord.delete": data.chord_delete,
+    "cue.add": data.cue_add, "cue.update": data.cue_update, "cue.delete": data.cue_delete,
+    "tempo.set": data.tempo_set, "tempo.delete": data.tempo_delete,
 }
 
 

@@ -11,10 +11,6 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("pieces/new/", views.piece_new, name="piece_new"),
     path("pieces/<int:piece_id>/", views.piece, name="piece"),
-    path("pieces/<int:piece_id>/settings/", views.piece_settings, name="piece_settings"),
-    path("pieces/<int:piece_id>/invites/", views.invite_new, name="invite_new"),
-    path("pieces/<int:piece_id>/members/<int:user_id>/role/", views.member_role, name="member_role"),
-    path("pieces/<int:piece_id>/invites/<str:token>/revoke/", views.invite_revoke, name="invite_revoke"),
     # JSON API (docs/api.md)
     path("api/pieces/", api.pieces, name="api_pieces"),
     path("api/pieces/<int:piece_id>/", api.piece_detail, name="api_piece"),

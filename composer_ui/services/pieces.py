@@ -11,7 +11,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from .. import selectors
 from ..errors import StudioError
 from ..models import PALETTE, Event, Membership, Piece, Snapshot
-from ..op_schema import OpError, validate_ops, with_ids
+from ..op_schema import OpError, normalize_ops, validate_ops, with_ids
 from ..permissions import OWNER, ops_refusal
 from ..state import apply_ops
 
@@ -31,12 +31,16 @@ def _limits():
 
 def piece_create(*, owner, title: str = "Untitled", tempo: int = 120, time_signature=(4, 4),
                  key: str = "C major", bars: int = 8, tracks: list | None = None) -> Piece:
-    """A new piece, owned by ``owner``; its settings and tracks are its first event."""
+    """A new piece, owned by ``owner``; its settings and tracks are its first event.
+
+    ``key`` may be written as people type it ("e minor", "B♭"); each of ``tracks`` holds track.add's
+    fields (name, program, pitch_range, owner, channel, colour, volume, pan)."""
     if Membership.objects.filter(user=owner, role=OWNER).count() >= _limits()["pieces_per_user"]:
         raise StudioError("too_large", f"you own {_limits()['pieces_per_user']} pieces, the most allowed")
     ops = [{"op": "piece.update", "title": title, "tempo": tempo, "time_signature": list(time_signature),
             "key": key, "bars": bars}]
     ops += [{"op": "track.add", **track} for track in (DEFAULT_TRACKS if tracks is None else tracks)]
+    ops = normalize_ops(ops)
     validate_ops(ops, max_ops=_limits()["ops_per_message"])
     with transaction.atomic():
         piece = Piece.objects.create(title=title.strip()[:200] or "Untitled", owner=owner)
@@ -56,6 +60,9 @@ def ops_apply(*, piece_id: int, user, ops, client_op_id: str | None, kind: str =
     """
     if client_op_id is not None and (not isinstance(client_op_id, str) or not 1 <= len(client_op_id) <= 64):
         raise StudioError("invalid", "client_op_id must be a string of 1 to 64 characters")
+    # One step: what people type (a key, a chord symbol) becomes canonical text before anything is checked,
+    # so the event stores one spelling; a key or symbol no parser reads refuses the whole message.
+    ops = normalize_ops(ops)
     validate_ops(ops, trusted=trusted, max_ops=max_ops or _limits()["ops_per_message"])
     try:
         with transaction.atomic():

@@ -39,8 +39,8 @@ def browser():
 def new_page(browser):
     contexts = []
 
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+    def make(width=1280, height=800):
+        context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         return context.new_page()
     yield make

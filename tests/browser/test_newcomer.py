@@ -23,8 +23,10 @@ def test_sign_up_create_a_piece_and_a_guest_joins(studio_server, new_page):
     expect(ana.get_by_role("heading", name="Morning chorale")).to_be_visible()
     expect(ana.locator("#connection")).to_have_text("online")
 
+    ana.get_by_role("button", name="Share").click()
     ana.get_by_role("button", name="Create invite link").click()
-    link = ana.locator("ul.invites code").first.inner_text()
+    expect(ana.locator("#invites code").first).to_contain_text("/join/")
+    link = ana.locator("#invites code").first.inner_text()
     assert re.match(r"^http://127\.0\.0\.1:\d+/join/[\w-]+/$", link)
 
     kim = new_page()

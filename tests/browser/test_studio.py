@@ -32,7 +32,7 @@ def test_two_people_edit_together_and_undo_only_their_own(studio_server, new_pag
     members = kim.evaluate("window.studio.members")
     assert colours[str(ana_id)] == next(m["colour"] for m in members if m["id"] == ana_id)
 
-    kim.locator("#track-list li", has_text="Alto").click()
+    kim.locator("#track-list [data-select]", has_text="Alto").click()
     draw_note(kim, 17 * 480, 64)
     ana.wait_for_function(f"Object.values(window.studio.room.view.notes).some(n => n.author.id === {kim_id})")
     ana.locator("piano-roll").focus()
@@ -55,7 +55,7 @@ def test_a_viewer_watches_but_cannot_draw(studio_server, new_page):
     draw_note(viewer, 16 * 480, 70)
     viewer.wait_for_timeout(500)
     assert len(notes(viewer)) == before
-    expect(viewer.locator("#ai-status")).to_contain_text("viewer")
+    expect(viewer.locator("#roll-status")).to_contain_text("viewer")  # said under the roll, where it happened
 
 
 def test_ask_for_an_infill_audition_candidates_and_accept(studio_server, new_page):
@@ -64,8 +64,9 @@ def test_ask_for_an_infill_audition_candidates_and_accept(studio_server, new_pag
     ruler_x, ruler_y = roll_point(ana, 1 * 1920 + 100, 84)
     ana.mouse.click(ruler_x, ana.locator("piano-roll").bounding_box()["y"] + 8)  # bar 2 on the ruler
     for name in ("Soprano", "Alto", "Tenor", "Bass"):
-        ana.locator("#track-list li", has_text=name).locator("input[data-ai]").check()
+        ana.get_by_label(f"The AI writes {name}").check()
     ana.select_option("#ai-operation", "infill")
+    ana.get_by_text("More controls").click()
     ana.fill("#ai-candidates", "3")
     ana.click("#ai-ask")
     expect(ana.locator("#ai-proposal")).to_be_visible(timeout=60_000)
@@ -113,10 +114,12 @@ def test_step_recording_from_a_midi_keyboard(studio_server, new_page):
     piece_id = chorale(page, "Keys")
     open_studio(page, base, piece_id)
     expect(page.locator("#midi-status")).to_have_text("MIDI: Test keyboard")
-    page.locator("#track-list li", has_text="Alto").click()
+    page.locator("#track-list [data-select]", has_text="Alto").click()
     page.select_option("#grid", "1/8")
     page.evaluate("document.getElementById('roll').playhead = 1920")  # bar 2
+    page.click("#open-files")
     page.select_option("#record", "step")
+    page.keyboard.press("Escape")
     for bytes_ in ([0x90, 60, 100], [0x90, 64, 90], [0x80, 60, 0], [0x90, 64, 0], [0x90, 67, 80], [0x80, 67, 0]):
         page.evaluate("(b) => window.__midi(b)", bytes_)
     page.wait_for_function("Object.values(window.studio.room.view.notes).filter(n => n.track === 't1-2').length === 3")

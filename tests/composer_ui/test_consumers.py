@@ -280,3 +280,22 @@ async def test_removed_member_is_disconnected_and_refused():
         assert error["code"] == "forbidden"
         closed = await ws.receive_output(timeout=3)
         assert closed["type"] == "websocket.close" and closed["code"] == 4403
+
+
+async def test_a_broadcast_during_the_connect_is_held_and_delivered_after_the_welcome(monkeypatch, caplog):
+    """Regression: the consumer joined the room's fan-out before it set `shed`, so a broadcast arriving while
+    it read the room raised AttributeError in deliver() and was dropped (a traceback on every busy reload)."""
+    from composer_ui import broadcast, selectors
+
+    piece, editor, _, track = await piece_setup(title="Busy room")
+    real_entry = selectors.room_entry
+
+    def entry_with_a_broadcast_in_between(**kwargs):
+        broadcast.to_room_from_sync(piece.pk, {"type": "presence", "user": editor.pk, "playhead": 480})
+        return real_entry(**kwargs)
+
+    monkeypatch.setattr(selectors, "room_entry", entry_with_a_broadcast_in_between)
+    async with room(piece.owner, piece.pk) as ws:
+        held = await receive_until(ws, "presence")
+        assert held == {"type": "presence", "user": editor.pk, "playhead": 480}
+    assert "delivery to" not in caplog.text and "AttributeError" not in caplog.text

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
+import { OP_NAMES } from '../../static/js/core/schema.js';
 import { applyOps, emptyState, OpError } from '../../static/js/core/state.js';
 
 // Frozen inputs make any mutation of a state by applyOps throw (modules run in strict mode).
@@ -22,6 +23,12 @@ test('the fixtures cover every outcome', () => {
   assert.ok(cases.length >= 200);
   const codes = new Set(cases.flatMap((c) => c.steps.map((s) => (s.error ? s.error.code : 'ok'))));
   assert.deepEqual([...codes].sort(), ['conflict', 'invalid', 'ok', 'too_large']);
+  // Every op of the protocol applies somewhere, and fails somewhere (as the failing op of its message).
+  const applied = new Set(cases.flatMap((c) => c.steps.filter((s) => !s.error).flatMap((s) => s.ops.map((op) => op.op))));
+  const failed = new Set(cases.flatMap((c) => c.steps.filter((s) => s.error && s.error.index !== null)
+    .map((s) => s.ops[s.error.index]?.op)));
+  assert.deepEqual(OP_NAMES.filter((name) => !applied.has(name)), []);
+  assert.deepEqual(OP_NAMES.filter((name) => !failed.has(name)), []);
 });
 
 test('applyOps matches the Python fold on every fixture case', () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { analyticsFigures, analyticsHtml, acceptanceRows } from "../../static/js/history/analytics.js";
-import { barChart, barLength, binLabel, histogram, niceMax } from "../../static/js/history/charts.js";
+import { barChart, labelColumn, barLength, binLabel, histogram, niceMax } from "../../static/js/history/charts.js";
 import { describeChange, describeNote, diffSummary, groupDiff } from "../../static/js/history/diff.js";
 
 const values = (svg) => [...svg.matchAll(/data-value="([^"]*)"/g)].map((m) => m[1]);
@@ -102,9 +102,29 @@ test("a diff is grouped by who did it, items in time order", () => {
     changed: [{ before: note("e", 0, 67), after: note("e", 0, 69), by: "user:4" }],
   }, CONTEXT);
   assert.deepEqual(groups.map((g) => [g.actor, g.added, g.removed, g.changed]),
-    [["user:3", 2, 1, 0], ["user:5", 1, 0, 0], ["user:4", 0, 0, 1]]);
-  assert.equal(groups[1].items[0].text, "D4 · bar 1 beat 1 · Soprano · written by model:m@1"); // accepted AI notes
+    [["user:3", 2, 1, 0], ["model:m@1", 1, 0, 0], ["user:4", 0, 0, 1]]);
+  // Accepted AI notes are the AI's, with who accepted them (they were listed under the person).
+  assert.equal(groups[1].items[0].text, "D4 · bar 1 beat 1 · Soprano · accepted by user:5");
   assert.deepEqual(groups[0].items.map((i) => i.change), ["removed", "added", "added"]);
   assert.equal(diffSummary(groups[0]), "2 added, 1 removed");
   assert.equal(diffSummary({ added: 0, removed: 0, changed: 0 }), "no notes changed");
+});
+
+test("compare names tracks from the diff, even ones the page's state does not have (an import)", () => {
+  const imported = { id: "n1", start: 0, pitch: 60, duration: 480, velocity: 90, track: "imp-3-0", author: { kind: "user", id: 3 } };
+  const groups = groupDiff({ added: [{ note: imported, by: "user:3" }], removed: [], changed: [],
+    tracks: [{ id: "imp-3-0", name: "Cello" }] }, CONTEXT);
+  assert.equal(groups[0].items[0].text, "C4 · bar 1 beat 1 · Cello");
+});
+
+test("axis labels always fit their column: long names are shortened, never cut off at the left", () => {
+  const rows = [{ label: "A very long member name that goes on and on", values: [3] }, { label: "Kim", values: [1] }];
+  const svg = barChart({ label: "t", rows });
+  const { width, chars } = labelColumn(rows.map((r) => r.label));
+  const x = Number(/<text x="([\d.]+)"[^>]*class="label"/.exec(svg)[1]);
+  const shown = [...svg.matchAll(/class="label">([^<]*)</g)].map((m) => m[1]);
+  assert.ok(width <= 200 && x === width - 6);
+  for (const text of shown) assert.ok(text.length * 7.2 <= x, `"${text}" would start left of the chart`);
+  assert.ok(shown[0].endsWith("…") && shown[0].length === chars);
+  assert.equal(labelColumn(["Kim"]).width < 100, true, "short labels leave the bars room");
 });

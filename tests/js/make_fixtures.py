@@ -1,4 +1,5 @@
-"""Write tests/js/fixtures/fold.json: random op sequences folded by the server's own apply_ops.
+"""Write tests/js/fixtures/fold.json (random op sequences folded by the server's own apply_ops) and
+tests/js/fixtures/symbols.json (keys and chord symbols through composer_ui/symbols.py, fixture_symbols.py).
 
     .venv/bin/python tests/js/make_fixtures.py
 
@@ -18,8 +19,11 @@ sys.path.insert(0, str(ROOT))
 
 from composer_ui.op_schema import OpError  # noqa: E402
 from composer_ui.state import apply_ops, empty_state, piece_ticks  # noqa: E402
+from fixture_piece_data import PIECE_DATA_WEIGHTS, odd_piece_data_op, piece_data_op  # noqa: E402
+from fixture_symbols import symbol_fixtures  # noqa: E402
 
 OUT = ROOT / "tests" / "js" / "fixtures" / "fold.json"
+SYMBOLS_OUT = ROOT / "tests" / "js" / "fixtures" / "symbols.json"
 CASES = 200
 KEYS = ["C major", "G major", "F# minor", "Bb major", "E minor", "H major", "c major", "C  major", "Db minor\n"]
 SIGNATURES = [[4, 4], [3, 4], [6, 8], [5, 8], [2, 2], [7, 16], [12, 8], [3, 32], [1, 1]]
@@ -48,8 +52,12 @@ class Gen:
     def op(self, state):
         r = self.rng
         end = piece_ticks(state["piece"])
-        kind = r.choices(["note.add", "note.update", "note.delete", "track.add", "track.update", "track.delete",
-                          "piece.update", "bars.insert", "bars.delete"], [45, 20, 6, 4, 4, 1, 6, 5, 4])[0]
+        kinds = {"note.add": 45, "note.update": 20, "note.delete": 6, "track.add": 4, "track.update": 4,
+                 "track.delete": 1, "track.move": 2, "piece.update": 6, "bars.insert": 5, "bars.delete": 4,
+                 **PIECE_DATA_WEIGHTS}
+        kind = r.choices(list(kinds), list(kinds.values()))[0]
+        if kind in PIECE_DATA_WEIGHTS:
+            return piece_data_op(self, state, kind)
         if kind == "note.add" or (kind.startswith("note") and not state["notes"]):
             duration = r.choice([1, 60, 120, 240, 480, 960, 1500, 2000])
             start = r.randrange(0, max(1, end - duration + (r.random() < 0.05) * 500))
@@ -82,7 +90,10 @@ class Gen:
             op = {"op": "track.add", "id": self.fresh("t"), "name": r.choice(["Soprano", "Alto", " Bass ", "Pad"])}
             for field, value in (("program", r.randrange(0, 128)),
                                  ("pitch_range", sorted([r.randrange(128), r.randrange(128)])),
-                                 ("owner", r.choice([None, 1, 2, 3])), ("channel", r.randrange(0, 16))):
+                                 ("owner", r.choice([None, 1, 2, 3])), ("channel", r.randrange(0, 16)),
+                                 ("colour", r.choice(["#4e79a7", "#000000", "#abcdef"])),
+                                 ("volume", r.randrange(0, 128)), ("pan", r.randrange(0, 128)),
+                                 ("index", r.randrange(0, len(state["tracks"]) + 2))):
                 if r.random() < 0.3:
                     op[field] = value
             if r.random() < 0.05 and state["tracks"]:
@@ -91,12 +102,17 @@ class Gen:
         if kind == "track.update":
             op = {"op": "track.update", "id": self.existing_track(state)}
             for field, value in (("name", "Renamed"), ("program", r.randrange(0, 128)), ("owner", r.choice([None, 2])),
-                                 ("channel", r.randrange(0, 16)), ("pitch_range", [40, 80])):
+                                 ("channel", r.randrange(0, 16)), ("pitch_range", [40, 80]),
+                                 ("colour", r.choice(["#e15759", "#123456"])), ("volume", r.randrange(0, 128)),
+                                 ("pan", r.choice([0, 64, 127]))):
                 if r.random() < 0.4:
                     op[field] = value
             return op
         if kind == "track.delete":
             return {"op": "track.delete", "id": self.existing_track(state)}
+        if kind == "track.move":
+            return {"op": "track.move", "id": self.existing_track(state),
+                    "index": r.randrange(0, len(state["tracks"]) + 1)}
         if kind == "piece.update":
             op = {"op": "piece.update"}
             choices = {"title": lambda: r.choice(["Chorale", "  Étude  ", "x" * 200]),
@@ -107,7 +123,9 @@ class Gen:
                        "ai_mode": lambda: r.choice(["free", "alternate", "teacher_approves"]),
                        "ai_operations": lambda: r.sample(["continue", "infill", "harmonize", "vary"],
                                                          r.randrange(0, 5)),
-                       "ai_quota_per_hour": lambda: r.randrange(0, 1001)}
+                       "ai_quota_per_hour": lambda: r.randrange(0, 1001),
+                       "fps": lambda: r.choice(["24", "25", "29.97df", "30"]),
+                       "start_offset_us": lambda: r.choice([0, 3_600_000_000, r.randrange(0, 86_400_000_001)])}
             for field in r.sample(sorted(choices), r.randrange(1, 4)):
                 op[field] = choices[field]()
             return op
@@ -121,7 +139,7 @@ class Gen:
     def odd_op(self, state):
         r = self.rng
         op = self.op(state)
-        twist = r.randrange(9)
+        twist = r.randrange(10)
         fields = [k for k in op if k != "op"]
         if twist == 0 and fields:
             op[r.choice(fields)] = r.choice(BAD_INTS)
@@ -142,6 +160,8 @@ class Gen:
                   r.choice(KEYS + [[4, 3], [0, 4], [33, 4], [4, 4, 4], "free", ["vary", "vary"], ["x"], "   ", ""])}
         elif twist == 7:
             op = {"op": "piece.update"} if r.random() < 0.5 else r.choice([[], "op", None, {"nop": 1}])
+        elif twist == 9:
+            op = odd_piece_data_op(self, state)
         else:
             op = {"op": r.choice(["track.add", "track.update"]), "id": self.fresh("t"), "name": "P",
                   "pitch_range": r.choice([[60, 50], [0, 128], [1], [1, 2, 3], [-1, 5], [5, True]])}
@@ -154,7 +174,8 @@ def case(rng: random.Random, number: int) -> dict:
     limits = None
     if number % 10 == 9:
         limits = {"notes_per_piece": rng.randrange(2, 8), "tracks_per_piece": rng.randrange(1, 4),
-                  "bars_per_piece": rng.randrange(8, 14)}
+                  "bars_per_piece": rng.randrange(8, 14), "chords_per_piece": rng.randrange(1, 4),
+                  "cues_per_piece": rng.randrange(1, 3)}
     steps = []
     first = [{"op": "piece.update", "title": "Case %d" % number, "bars": rng.randrange(2, 10)},
              {"op": "track.add", "id": "t0", "name": "Melody"}]
@@ -197,7 +218,18 @@ def main():
         for step in c["steps"]:
             code = step["error"]["code"] if step["error"] else "ok"
             codes[code] = codes.get(code, 0) + 1
-    print(f"wrote {len(cases)} cases to {OUT.relative_to(ROOT)}: steps by outcome {codes}")
+    kinds = {}
+    for c in cases:
+        for step in c["steps"]:
+            for op in step["ops"] if isinstance(step["ops"], list) else []:
+                kind = op.get("op") if isinstance(op, dict) and isinstance(op.get("op"), str) else "?"
+                kinds[kind] = kinds.get(kind, 0) + 1
+    print(f"wrote {len(cases)} cases to {OUT.relative_to(ROOT)}: steps by outcome {codes}; ops by kind {kinds}")
+    symbols = symbol_fixtures()
+    SYMBOLS_OUT.write_text("{\n" + ",\n".join(
+        f"{json.dumps(name)}: [\n" + ",\n".join(json.dumps(entry, sort_keys=True) for entry in entries) + "\n]"
+        for name, entries in symbols.items()) + "\n}\n")
+    print(f"wrote {', '.join(f'{len(v)} {k}' for k, v in symbols.items())} to {SYMBOLS_OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The merged history of the scripted session: every kind of entry, in order, coloured by actor."""
+from composer_ui import selectors
 from composer_ui.research.diff import piece_diff
 from composer_ui.research.timeline import piece_history
 
@@ -54,6 +55,8 @@ def test_diff_between_two_points_says_who(session):
     assert diff["added"] and not diff["changed"]
     assert {d["by"] for d in diff["added"]} == {f"user:{session.student.pk}"}  # who accepted them
     assert all(d["note"]["author"]["kind"] == "model" for d in diff["added"])
+    state = selectors.state_at(piece_id=session.piece.pk, seq=first)
+    assert diff["tracks"] == [{"id": t["id"], "name": t["name"]} for t in state["tracks"]]  # names, not ids
 
     last = session.jobs["regenerated"].decision.event_seq
     diff = piece_diff(piece_id=session.piece.pk, head_seq=head, from_seq=last, to_seq=head)

@@ -8,7 +8,9 @@ export class Player {
   /**
    * @param {{context: AudioContext, synth: {play: Function, click: Function, stopAll: Function}}} parts
    * @param {() => {notes: object[], tempo: number, beatTicks: number, barTicks: number,
-   *                 programOf: (track: string) => number, audible: (note: object) => boolean}} source
+   *                 programOf: (track: string) => number, audible: (note: object) => boolean,
+   *                 voiceOf?: (track: string) => {program: number, channel?: number, volume?: number, pan?: number}}} source
+   *   voiceOf, when given, says how a track sounds: its program, MIDI channel, volume (CC7) and pan (CC10).
    */
   constructor({ context, synth }, source) {
     this.context = context;
@@ -17,7 +19,10 @@ export class Player {
     this.timer = null;
     this.loop = null;         // [startTick, endTick] or null
     this.metronome = false;
+    this.countIn = false;     // one bar of clicks before the music starts
     this.onTick = () => {};
+    this.onState = () => {};  // called with true when playing starts, false when it stops
+    this.onNote = () => {};   // called with (note, voice, when) for every note handed to the synth
   }
 
   get playing() { return this.timer !== null; }
@@ -26,7 +31,7 @@ export class Player {
   tickNow() {
     if (!this.playing) return this.startTick ?? 0;
     const { tempo } = this.source();
-    const ticks = (this.context.currentTime - this.t0) * (tempo / 60) * 480;
+    const ticks = Math.max(0, this.context.currentTime - this.t0) * (tempo / 60) * 480;
     const raw = this.startTick + ticks;
     if (this.loop) return this.loop[0] + ((raw - this.loop[0]) % (this.loop[1] - this.loop[0]));
     return raw;
@@ -36,15 +41,28 @@ export class Player {
     this.stop();
     this.startTick = this.loop ? this.loop[0] : fromTick;
     this.t0 = this.context.currentTime + 0.05;
+    if (this.countIn) this.t0 += this.clickBar(this.t0);
     this.scheduledUntil = this.startTick;
     this.timer = setInterval(() => this.schedule(), INTERVAL_MS);
     this.schedule();
+    this.onState(true);
+  }
+
+  /** The count-in: one bar of clicks from `when`; returns its length in seconds. */
+  clickBar(when) {
+    const src = this.source();
+    const beatSeconds = src.beatTicks / ((src.tempo / 60) * 480);
+    const beats = Math.round(src.barTicks / src.beatTicks);
+    for (let b = 0; b < beats; b++) this.synth.click(when + b * beatSeconds, b === 0);
+    return beats * beatSeconds;
   }
 
   stop() {
+    const was = this.playing;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.synth.stopAll();
+    if (was) this.onState(false);
   }
 
   schedule() {
@@ -53,6 +71,7 @@ export class Player {
     const horizon = this.startTick + (this.context.currentTime + LOOKAHEAD_S - this.t0) * ticksPerSecond;
     const end = this.loop ? Infinity : Math.max(...src.notes.map((n) => n.start + n.duration), 0);
     if (!this.loop && this.scheduledUntil > end) { this.stop(); this.onTick(null); return; }
+    const now = this.context.currentTime;
     for (let from = this.scheduledUntil; from < horizon;) {
       // Unroll loops into absolute ticks: `offset` maps piece ticks onto the running clock.
       const span = this.loop ? this.loop[1] - this.loop[0] : Infinity;
@@ -63,8 +82,10 @@ export class Player {
         const at = note.start + offset;
         if (at >= from && at < windowEnd && (!this.loop || (note.start >= this.loop[0] && note.start < this.loop[1]))
             && src.audible(note)) {
-          this.synth.play({ pitch: note.pitch, velocity: note.velocity, program: src.programOf(note.track),
-            when: this.t0 + (at - this.startTick) / ticksPerSecond, duration: note.duration / ticksPerSecond });
+          const voice = src.voiceOf ? src.voiceOf(note.track) : { program: src.programOf(note.track) };
+          const when = this.t0 + (at - this.startTick) / ticksPerSecond;
+          this.synth.play({ pitch: note.pitch, velocity: note.velocity, ...voice, when, duration: note.duration / ticksPerSecond });
+          this.onNote(note, voice, when);
         }
       }
       if (this.metronome) {
@@ -77,6 +98,6 @@ export class Player {
       from = windowEnd;
       this.scheduledUntil = windowEnd;
     }
-    this.onTick(this.tickNow());
+    if (now >= this.t0) this.onTick(this.tickNow()); // not during the count-in
   }
 }

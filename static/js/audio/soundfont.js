@@ -9,6 +9,8 @@ const OFF_AHEAD_S = 0.2;    // how far ahead note-offs are handed to the worklet
 const FLUSH_MS = 25;
 const LAG_WINDOW_S = 1;     // how long a measurement of the worklet clock's lag counts
 const ALL_SOUND_OFF = 120;  // MIDI CC: kill a channel's voices at once
+const VOLUME = 7;           // MIDI CC: channel volume
+const PAN = 10;             // MIDI CC: pan, 64 = centre
 const clamp = (v) => Math.max(0, Math.min(127, Math.round(v))); // a MIDI data byte
 
 /**
@@ -76,6 +78,7 @@ export async function createSoundFontSynth(audioContext,
   }
 
   const program = new Array(16).fill(-1); // program set on each channel, -1 for none yet
+  const mix = new Array(16).fill(""); // "volume/pan" last sent on each channel
   const busyUntil = new Array(16).fill(0); // when each channel's last scheduled note ends
   const sentUntil = new Array(16).fill(0); // latest event time already queued in the worklet
   const quarantine = new Array(16).fill(0); // after stopAll: stale queued events end by then
@@ -116,6 +119,14 @@ export async function createSoundFontSynth(audioContext,
     return channel;
   }
 
+  // A track's volume and pan live on its channel (the studio plays each track on its own channel).
+  function setMix(channel, volume, pan) {
+    if (mix[channel] === `${volume}/${pan}`) return;
+    synth.controllerChange(channel, VOLUME, volume);
+    synth.controllerChange(channel, PAN, pan);
+    mix[channel] = `${volume}/${pan}`;
+  }
+
   // Immediate, not timed: notes for this program may be scheduled out of time order.
   function setProgram(channel, prog) {
     if (program[channel] === prog) return;
@@ -129,16 +140,20 @@ export async function createSoundFontSynth(audioContext,
     get lag() { return lag; },
     /**
      * Schedule one note, like `Synth.play`: `when` and `duration` in seconds of the AudioContext
-     * clock, `program` a GM program 0-127. `channel` (0-15) skips the per-program allocation.
-     * @param {{pitch: number, velocity?: number, program?: number, channel?: number,
-     *   when: number, duration: number}} note
+     * clock, `program` a GM program 0-127. `channel` (0-15) skips the per-program allocation and
+     * carries the track's `volume` and `pan` (MIDI controllers 7 and 10).
+     * @param {{pitch: number, velocity?: number, program?: number, channel?: number, volume?: number,
+     *   pan?: number, when: number, duration: number}} note
      */
-    play({ pitch, velocity = 96, program: prog = 0, channel, when, duration }) {
+    play({ pitch, velocity = 96, program: prog = 0, channel, volume = 100, pan = 64, when, duration }) {
       const now = ctx.currentTime;
       const start = Math.max(when ?? now, now);
       const end = start + Math.max(duration ?? 0, 0.05);
-      const ch = channel ?? channelFor(clamp(prog), now);
-      if (channel !== undefined && channel !== DRUMS) setProgram(ch, clamp(prog));
+      // The track's own channel, unless stale events from before a stop still wait on it (then any free one).
+      const own = channel !== undefined && (channel === DRUMS || quarantine[channel] <= now);
+      const ch = own ? channel : channelFor(clamp(prog), now);
+      if (own && channel !== DRUMS) setProgram(ch, clamp(prog));
+      if (own) setMix(ch, clamp(volume), clamp(pan));
       const options = at(start);
       synth.noteOn(ch, clamp(pitch), clamp(velocity), options);
       queued(ch, start, now, options);

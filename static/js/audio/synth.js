@@ -26,18 +26,23 @@ export class Synth {
     this.voices = new Set();
   }
 
-  /** Schedule one note: `when` and `duration` in seconds of the AudioContext clock. */
-  play({ pitch, velocity = 96, program = 0, when, duration }) {
+  /**
+   * Schedule one note: `when` and `duration` in seconds of the AudioContext clock; `volume` and `pan`
+   * are the track's (MIDI 0-127, default 100 and 64 = centre).
+   */
+  play({ pitch, velocity = 96, program = 0, volume = 100, pan = 64, when, duration }) {
     const ctx = this.context;
     const start = Math.max(when, ctx.currentTime);
     const end = start + Math.max(duration, 0.05);
     const gain = ctx.createGain();
-    const peak = (velocity / 127) * 0.6;
+    const peak = (velocity / 127) * (volume / 127) * 0.75;
     gain.gain.setValueAtTime(0, start);
     gain.gain.linearRampToValueAtTime(peak, start + 0.01);
     gain.gain.setTargetAtTime(peak * 0.6, start + 0.05, 0.2);
     gain.gain.setTargetAtTime(0, end, 0.04);
-    gain.connect(this.master);
+    const panner = ctx.createStereoPanner();
+    panner.pan.value = Math.max(-1, Math.min(1, (pan - 64) / 63));
+    gain.connect(panner).connect(this.master);
     const oscillators = [-4, 4].map((cents) => {
       const osc = ctx.createOscillator();
       osc.type = waveFor(program);
@@ -50,7 +55,7 @@ export class Synth {
     });
     const voice = { oscillators, gain };
     this.voices.add(voice);
-    oscillators[0].onended = () => { gain.disconnect(); this.voices.delete(voice); };
+    oscillators[0].onended = () => { gain.disconnect(); panner.disconnect(); this.voices.delete(voice); };
   }
 
   /** A metronome click. */

@@ -1,6 +1,7 @@
 // The client side of the room protocol (docs/protocol.md) as a pure state machine: no socket, no timers.
 // The caller feeds it server messages and local edits, and does what it answers:
 //   result = {send: [messages to send now], changed: view changed?, rejected: [my refused ops],
+//             applied: [{event, before}],         // committed events folded now, with the state before each
 //             retry?: {afterMs, send: [...]},   // send these later (rate_limited, unavailable)
 //             checkAfterMs?: n,                   // call tick() after n ms (an event is missing)
 //             error?: message}                    // a server error that concerns no pending op
@@ -126,6 +127,7 @@ export class RoomClient {
     while (this.buffer.has(this.seq + 1)) {
       const event = this.buffer.get(this.seq + 1);
       this.buffer.delete(this.seq + 1);
+      const before = this.serverState;
       try {
         this.serverState = applyOps(this.serverState, event.ops, event.actor, NO_LIMITS);
       } catch (error) {
@@ -136,6 +138,7 @@ export class RoomClient {
       this.seq = event.seq;
       this.pending = this.pending.filter((p) => p.clientOpId !== event.client_op_id);
       result.changed = true;
+      (result.applied ??= []).push({ event, before });
     }
     for (const seq of this.buffer.keys()) if (seq <= this.seq) this.buffer.delete(seq);
     if (result.changed) this.rebase();

@@ -6,18 +6,22 @@
 // States are plain JSON-able objects and are never mutated: every change copies what it touches, and
 // untouched notes and tracks keep their identity.
 import { APPLY, checkLimits, closeWork, openWork, pieceTicks, rollback } from './fold.js';
+import { DEFAULT_PAN, DEFAULT_VOLUME, TRACK_COLOURS } from './fold-tracks.js';
 import { AI_OPERATIONS, ID_FILLED, OpError, validateOps } from './schema.js';
 import { TICKS_PER_QUARTER } from './ticks.js';
 
-export { OpError, pieceTicks };
+export { DEFAULT_PAN, DEFAULT_VOLUME, OpError, pieceTicks, TRACK_COLOURS };
 
 export const DEFAULT_AI_POLICY = Object.freeze({
   ai_enabled: true, ai_mode: 'free', ai_operations: AI_OPERATIONS, ai_quota_per_hour: 60,
 });
-export const DEFAULT_LIMITS = Object.freeze({ notes_per_piece: 20_000, tracks_per_piece: 32, bars_per_piece: 1_000 });
+export const DEFAULT_LIMITS = Object.freeze({
+  notes_per_piece: 20_000, tracks_per_piece: 32, bars_per_piece: 1_000, chords_per_piece: 5_000, cues_per_piece: 1_000,
+});
 /** Limits for folding events the server already committed (selectors.replay uses infinite ones too). */
 export const NO_LIMITS = Object.freeze({
-  notes_per_piece: Infinity, tracks_per_piece: Infinity, bars_per_piece: Infinity,
+  notes_per_piece: Infinity, tracks_per_piece: Infinity, bars_per_piece: Infinity, chords_per_piece: Infinity,
+  cues_per_piece: Infinity,
 });
 
 /** A new piece as the server starts it, before its `create` event. */
@@ -27,18 +31,22 @@ export function emptyState() {
       title: 'Untitled', tempo: 120, time_signature: [4, 4], key: 'C major', bars: 8,
       ticks_per_quarter: TICKS_PER_QUARTER, own_tracks_only: false,
       ...DEFAULT_AI_POLICY, ai_operations: [...AI_OPERATIONS],
+      fps: '25', start_offset_us: 0,
     },
     tracks: [],
     notes: {},
+    chords: {},
+    cues: {},
+    tempo_changes: [],
   };
 }
 
 /**
  * The state after `ops`; throws OpError and leaves `state` untouched if any op fails (all or none).
- * @param {{piece: object, tracks: object[], notes: Object<string, object>}} state
+ * @param {{piece: object, tracks: object[], notes: object, chords: object, cues: object, tempo_changes: object[]}} state
  * @param {object[]} ops
- * @param {object} [actor] {kind: "user", id} or {kind: "model", name}: provenance of created/edited notes
- * @param {object} [limits] notes_per_piece, tracks_per_piece, bars_per_piece (DEFAULT_LIMITS by default)
+ * @param {object} [actor] {kind: "user", id} or {kind: "model", name}: provenance of what the ops create or edit
+ * @param {object} [limits] notes/tracks/bars/chords/cues _per_piece (DEFAULT_LIMITS by default)
  * @returns {object} the new state
  */
 export function applyOps(state, ops, actor, limits) {
@@ -47,7 +55,8 @@ export function applyOps(state, ops, actor, limits) {
 
 /**
  * applyOps with a hook for code that must see each op's surroundings (inverse.js): `trace(work, op)` is
- * called before each op with the working copy ({piece, tracks, notes: Map}; read it, never change it)
+ * called before each op with the working copy ({piece, tracks, notes, chords, cues: Map, tempo}; read it,
+ * never change it)
  * and may return a function that is called with the working copy right after that op.
  * @param {object} state
  * @param {object[]} ops
@@ -68,7 +77,9 @@ export function foldOps(state, ops, actor, limits, trace) {
  * @param {object} [actor]
  * @param {object} [limits]
  * @returns {{apply(ops: object[]): void, note(id: string): object|undefined, track(id: string): object|undefined,
- *   piece: object, notes(): Iterable<object>, state(): object, mark(): number, rollback(mark: number): void}}
+ *   chord(id: string): object|undefined, cue(id: string): object|undefined, trackIndex(id: string): number,
+ *   piece: object, tracks: object[], tempo: object[], notes(): Iterable<object>, chords(): Iterable<object>,
+ *   state(): object, mark(): number, rollback(mark: number): void}}
  *   apply throws OpError and changes nothing; rollback(mark()) undoes every message applied since mark()
  */
 export function openFold(state, actor, limits) {
@@ -77,8 +88,14 @@ export function openFold(state, actor, limits) {
     apply: (ops) => applyToWork(work, ops, actor, limits),
     note: (id) => work.notes.get(id),
     track: (id) => work.tracks.find((t) => t.id === id),
+    trackIndex: (id) => work.tracks.findIndex((t) => t.id === id),
+    chord: (id) => work.chords.get(id),
+    cue: (id) => work.cues.get(id),
     get piece() { return work.piece; },
+    get tracks() { return work.tracks; },
+    get tempo() { return work.tempo; },
     notes: () => work.notes.values(),
+    chords: () => work.chords.values(),
     state: () => closeWork(work),
     mark: () => work.log.length,
     rollback: (mark) => rollback(work, mark),

@@ -6,8 +6,16 @@ import { safeColour } from "./actors.js";
 
 const ROW = 18;        // height of one bar
 const GAP = 8;         // space between rows
-const LABEL_W = 170;   // the label column
+const CHAR_W = 7.2;    // a generous width of one character at the charts' 12px (labels must never be cut off)
+const LABEL_MAX = 200; // the widest label column; longer labels are shortened with "…" to fit
 const VALUE_W = 100;   // room for the value printed after the longest bar ("100% (12 of 12)")
+
+/** The label column's width and how many characters fit in it, from the longest label. */
+export function labelColumn(labels) {
+  const longest = Math.max(4, ...labels.map((l) => String(l).length));
+  const width = Math.min(LABEL_MAX, Math.ceil(longest * CHAR_W) + 12);
+  return { width, chars: Math.floor((width - 12) / CHAR_W) };
+}
 
 /** The smallest 1, 2 or 5 × 10^k at or above `value` (an axis end that reads well); 1 for nothing. */
 export function niceMax(value) {
@@ -51,7 +59,8 @@ export function barLength(value, max, width) {
 export function barChart(spec) {
   const { rows, series = [{ name: "" }], format = (v) => String(v), width = 460 } = spec;
   if (!rows.length) return `<p class="hint chart-empty">${escapeHtml(spec.empty ?? "Nothing to show yet.")}</p>`;
-  const plotW = width - LABEL_W - VALUE_W;
+  const { width: labelW, chars } = labelColumn(rows.map((r) => r.label));
+  const plotW = width - labelW - VALUE_W;
   const all = rows.flatMap((r) => r.values).filter(Number.isFinite);
   const max = spec.max ?? niceMax(Math.max(0, ...all));
   const rowH = series.length * ROW;
@@ -62,22 +71,22 @@ export function barChart(spec) {
     const colour = safeColour(row.colour);
     parts.push(`<g class="row" data-label="${escapeHtml(row.label)}">`);
     if (row.hint) parts.push(`<title>${escapeHtml(row.hint)}</title>`);
-    parts.push(`<text x="${LABEL_W - 6}" y="${top + rowH / 2 + 4}" text-anchor="end" class="label">`
-      + `${escapeHtml(truncate(row.label, 26))}</text>`);
+    parts.push(`<text x="${labelW - 6}" y="${top + rowH / 2 + 4}" text-anchor="end" class="label">`
+      + `${escapeHtml(truncate(row.label, chars))}</text>`);
     series.forEach((s, i) => {
       const value = row.values[i];
       const length = barLength(value, max, plotW);
       const y = top + i * ROW;
       const text = row.texts?.[i] ?? (Number.isFinite(value) ? format(value) : "–");
-      parts.push(`<rect x="${LABEL_W}" y="${y + 2}" width="${length.toFixed(1)}" height="${ROW - 4}" rx="2" `
+      parts.push(`<rect x="${labelW}" y="${y + 2}" width="${length.toFixed(1)}" height="${ROW - 4}" rx="2" `
         + `fill="${colour}" fill-opacity="${s.opacity ?? 1}" data-value="${Number.isFinite(value) ? value : ""}"/>`);
-      parts.push(`<text x="${LABEL_W + length + 4}" y="${y + ROW / 2 + 4}" class="value">${escapeHtml(text)}</text>`);
+      parts.push(`<text x="${labelW + length + 4}" y="${y + ROW / 2 + 4}" class="value">${escapeHtml(text)}</text>`);
     });
     parts.push("</g>");
   });
   if (series.length > 1) {
     const y = rows.length * (rowH + GAP) + 6;
-    let x = LABEL_W;
+    let x = labelW;
     for (const s of series) {
       parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="#667085" fill-opacity="${s.opacity ?? 1}"/>`
         + `<text x="${x + 16}" y="${y + 10}" class="legend">${escapeHtml(s.name)}</text>`);

@@ -30,14 +30,16 @@ export function describeChange(before, after, context = {}) {
   return parts.join(", ") || "provenance only";
 }
 
-/** " · written by AI (m@1)" when a note's author is not who made the change (an accept adds the AI's notes). */
-function authorship(note, by, context) {
-  const author = authorKey(note.author);
-  return note.author && author !== by ? ` · written by ${context.name ? context.name(author) : author}` : "";
+/** " · accepted by Ana" when a note was added by someone other than its author (an accept adds the AI's notes). */
+function acceptance(note, by, context) {
+  return note.author && authorKey(note.author) !== by ? ` · accepted by ${context.name ? context.name(by) : by}` : "";
 }
 
 /**
- * The diff grouped by actor (who made the change: for an accept, who accepted), in the order actors first appear; each group lists its items sorted by time.
+ * The diff grouped by who did it, in the order they first appear: a note added is its author's (the AI's notes
+ * are the AI's, with who accepted them), a removal or a change is whoever made it; each group lists its items
+ * sorted by time. Track names come from the diff itself when it has them (tracks imported or deleted between
+ * the two points are not in the page's state).
  * @param {{added: object[], removed: object[], changed: object[]}} diff the diff API's answer
  * @param {{piece?: object, tracks?: object[], name?: (key: string) => string}} [context] for words and names
  * @returns {{actor: string, added: number, removed: number, changed: number,
@@ -49,10 +51,11 @@ export function groupDiff(diff, context = {}) {
     if (!groups.has(actor)) groups.set(actor, { actor, added: 0, removed: 0, changed: 0, items: [] });
     return groups.get(actor);
   };
+  context = diff.tracks ? { ...context, tracks: diff.tracks } : context;
   for (const { note, by } of diff.added ?? []) {
-    const g = group(by);
+    const g = group(note.author ? authorKey(note.author) : by);
     g.added += 1;
-    g.items.push({ change: "added", start: note.start, text: describeNote(note, context) + authorship(note, by, context) });
+    g.items.push({ change: "added", start: note.start, text: describeNote(note, context) + acceptance(note, by, context) });
   }
   for (const { note, by } of diff.removed ?? []) {
     const g = group(by);

@@ -71,6 +71,7 @@ function showState(seq, state) {
   page.state = state;
   const tracks = state.tracks.map((t) => t.id);
   Object.assign(roll, { state, colours: rollColours(page.actors.all), me: null,
+    trackColours: Object.fromEntries(state.tracks.map((t) => [t.id, t.colour])),
     activeTrack: roll.activeTrack && tracks.includes(roll.activeTrack) ? roll.activeTrack : tracks[0] ?? null });
   roll.dataset.seq = String(seq);
   roll.dataset.notes = String(Object.keys(state.notes).length);
@@ -87,11 +88,14 @@ $("step-forward").addEventListener("click", () => scrubTo(page.seq + 1));
 // The roll is read-only here: it refuses edit gestures, and only looking intents are followed.
 roll.readOnly = true;
 roll.tool = "select";
+roll.colourBy = "author"; // a history is about who wrote what
 roll.addEventListener("intent", (event) => {
   const d = event.detail;
   if (d.kind === "bars") { roll.bars = d.range; roll.render(); }
   if (d.kind === "preview" && page.state) audio.preview(d.pitch, d.track);
-  if (d.kind === "hover") showNoteCard($("note-card"), d.note, d.x, d.y, members());
+  if (d.kind === "hover") {
+    showNoteCard($("note-card"), d.note, d.x, d.y, members(), (id) => page.state?.tracks.find((t) => t.id === id)?.name ?? id);
+  }
 });
 
 const members = () => page.actors.all.filter((a) => a.kind === "user")

@@ -1,33 +1,48 @@
 // <piano-roll>: draws a piece on a canvas and turns gestures into intents.
 // It never talks to the server: the studio listens for `intent` events and sends ops.
 //
-// Properties the studio sets: state, ghosts, colours, me, locked, activeTrack, grid, filter,
-// selection, bars (the selected bar range), playhead, remote, tool; readOnly (the history page) refuses
-// every edit gesture but keeps hovering, bar selection and key previews.
-// Events: `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"preview"|"cursor"|"hover", ...}.
+// Properties the studio sets: state, ghosts, colours (member id -> colour), trackColours (track id -> colour),
+// colourBy ("track" | "author"), scale (Set of pitch classes of the key) and tonic, snapScale, me, locked,
+// activeTrack, grid, filter, selection, bars (the selected bar range), playhead, caret, remote, tool; readOnly
+// (the history page) refuses every edit gesture but keeps hovering, bar selection and key previews.
+// Events: `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"bar-menu"|"preview"|"cursor"|
+// "hover"|"refused", ...}.
+import { snapToScale } from "../core/scale.js";
 import { barTicks } from "../core/ticks.js";
-import { Geometry, KEYS_WIDTH, RULER_HEIGHT, VELOCITY_HEIGHT } from "./geometry.js";
-import { draw } from "./paint.js";
+import { Geometry, KEYS_WIDTH, OVERVIEW_HEIGHT, RULER_HEIGHT } from "./geometry.js";
+import { overviewFrame } from "./overview.js";
+import { draw, noteAreaBottom } from "./paint.js";
+
+const ALL_KEYS = new Set([...Array(12).keys()]);
 
 export class PianoRoll extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: "open" }).innerHTML = `<style>
       :host { display: block; position: relative; user-select: none; }
-      canvas { display: block; width: 100%; height: 100%; touch-action: none; outline: none; }
-    </style><canvas tabindex="0" part="canvas"></canvas>`;
+      canvas { display: block; width: 100%; height: 100%; touch-action: none; }
+      canvas:focus-visible { outline: 3px solid #f5a524; outline-offset: -3px; }
+    </style><canvas tabindex="0" part="canvas" role="application" aria-roledescription="piano roll"
+      aria-label="Piano roll"></canvas>`;
     this.canvas = this.shadowRoot.querySelector("canvas");
     this.geometry = new Geometry();
-    Object.assign(this, { state: null, ghosts: null, colours: {}, me: null, locked: new Set(), activeTrack: null,
-      grid: 120, filter: "all", selection: new Set(), bars: null, playhead: null, remote: {}, tool: "draw",
-      lastDuration: 480, preview: null, readOnly: false });
+    Object.assign(this, { state: null, ghosts: null, colours: {}, trackColours: {}, colourBy: "track", scale: ALL_KEYS,
+      tonic: null, snapScale: false, me: null, locked: new Set(), activeTrack: null, grid: 120, filter: "all",
+      selection: new Set(), bars: null, playhead: null, caret: null, remote: {}, tool: "draw", lastDuration: 480,
+      preview: null, readOnly: false, hoverPitch: null, showNames: true, focused: false });
     this.canvas.addEventListener("pointerdown", (e) => this.onPointerDown(e));
     this.canvas.addEventListener("pointermove", (e) => this.onPointerMove(e));
     this.canvas.addEventListener("pointerup", (e) => this.onPointerUp(e));
+    this.canvas.addEventListener("pointerleave", () => this.onPointerLeave());
     this.canvas.addEventListener("contextmenu", (e) => e.preventDefault());
     this.canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
+    this.canvas.addEventListener("focus", () => { this.focused = true; this.render(); });
+    this.canvas.addEventListener("blur", () => { this.focused = false; this.render(); });
     new ResizeObserver(() => this.render()).observe(this);
   }
+
+  /** The roll's accessible name (what a screen reader announces on focus). */
+  set label(text) { this.canvas.setAttribute("aria-label", text); }
 
   /** Ask for a redraw on the next frame (cheap to call often). */
   render() {
@@ -40,11 +55,16 @@ export class PianoRoll extends HTMLElement {
       if (this.canvas.height !== Math.round(height * ratio)) this.canvas.height = Math.round(height * ratio);
       const g = this.canvas.getContext("2d");
       g.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this.geometry.clampPitch(this.noteAreaHeight());
       if (this.state) draw(g, this, width, height);
     });
   }
 
-  /** Notes shown under the current filter, in drawing order. */
+  noteAreaHeight() { return Math.max(1, noteAreaBottom(this.getBoundingClientRect().height) - RULER_HEIGHT); }
+  noteAreaWidth() { return Math.max(1, this.getBoundingClientRect().width - KEYS_WIDTH); }
+  visibleRows() { return this.geometry.rows(this.noteAreaHeight()); }
+
+  /** Notes shown under the current filter, in drawing order (the active track's on top). */
   visibleNotes() {
     if (!this.state) return [];
     const keep = {
@@ -57,6 +77,44 @@ export class PianoRoll extends HTMLElement {
       (b.track === this.activeTrack) || a.start - b.start);
   }
 
+  // -- the view ---------------------------------------------------------------------------------
+
+  zoomTime(factor) { this.geometry.zoomAt(KEYS_WIDTH + this.noteAreaWidth() / 2, factor); this.render(); }
+  zoomRows(step) { this.geometry.zoomRows(step, this.noteAreaHeight(), this.hoverPitch ?? undefined); this.render(); }
+
+  /** Show the whole piece across, and `low`..`high` (at least the notes) from top to bottom. */
+  fit({ low, high }) {
+    const pitches = Object.values(this.state?.notes ?? {}).map((n) => n.pitch);
+    const lo = Math.min(low, ...pitches);
+    const hi = Math.max(high, ...pitches);
+    this.geometry.fit({ from: 0, to: this.state.piece.bars * this.barTicks(), low: lo, high: hi },
+      this.noteAreaWidth(), this.noteAreaHeight());
+    this.render();
+  }
+
+  /** Keep `tick` in view while playing: turn the page when the playhead nears the right edge. */
+  follow(tick) {
+    const g = this.geometry;
+    const shown = this.noteAreaWidth() / g.pixelsPerTick;
+    if (tick < g.scrollTick || tick > g.scrollTick + shown * 0.92) g.scrollTick = Math.max(0, tick - shown * 0.05);
+  }
+
+  /** Scroll so that a tick and a pitch are in view (keyboard caret, selections). */
+  reveal(tick, pitch) {
+    const g = this.geometry;
+    const shown = this.noteAreaWidth() / g.pixelsPerTick;
+    if (tick < g.scrollTick || tick > g.scrollTick + shown * 0.9) g.scrollTick = Math.max(0, tick - shown * 0.1);
+    this.revealPitch(pitch);
+  }
+
+  /** Scroll up or down so that `pitch` is in view (in the middle, if it was not). */
+  revealPitch(pitch) {
+    const g = this.geometry;
+    const rows = this.visibleRows();
+    if (pitch > g.topPitch || pitch <= g.topPitch - rows) g.topPitch = pitch + Math.floor(rows / 2);
+    g.clampPitch(this.noteAreaHeight());
+  }
+
   emit(kind, detail = {}) {
     this.dispatchEvent(new CustomEvent("intent", { detail: { kind, ...detail } }));
   }
@@ -66,9 +124,15 @@ export class PianoRoll extends HTMLElement {
     return Math.max(0, Math.round(tick / this.grid) * this.grid);
   }
 
+  /** A pitch as drawn: on the key's scale when "snap to key" is on. */
+  snapPitch(pitch) {
+    const clamped = Math.min(127, Math.max(0, pitch));
+    return this.snapScale ? snapToScale(clamped, this.scale) : clamped;
+  }
+
   point(event) {
     const r = this.canvas.getBoundingClientRect();
-    return { x: event.clientX - r.left, y: event.clientY - r.top, height: r.height };
+    return { x: event.clientX - r.left, y: event.clientY - r.top, height: r.height, width: r.width };
   }
 
   editable(note) { return !this.readOnly && !this.locked.has(note.track); }
@@ -78,10 +142,19 @@ export class PianoRoll extends HTMLElement {
   onPointerDown(event) {
     this.canvas.focus();
     const p = this.point(event);
-    if (p.x < KEYS_WIDTH) return this.emit("preview", { pitch: this.geometry.pitch(p.y), track: this.activeTrack });
+    this.emit("hover", { note: null });
+    const bottom = noteAreaBottom(p.height);
+    if (p.y >= p.height - OVERVIEW_HEIGHT) return this.startOverview(event, p);
+    if (p.x < KEYS_WIDTH && p.y > RULER_HEIGHT && p.y < bottom) {
+      return this.emit("preview", { pitch: this.geometry.pitch(p.y), track: this.activeTrack });
+    }
+    if (p.y < RULER_HEIGHT) {
+      if (event.button === 2) return this.emit("bar-menu", { bar: this.barAt(p.x), x: event.clientX, y: event.clientY });
+      this.canvas.setPointerCapture(event.pointerId);
+      return this.startBarSelect(event, p);
+    }
     this.canvas.setPointerCapture(event.pointerId);
-    if (p.y < RULER_HEIGHT) return this.startBarSelect(event, p);
-    if (p.y > p.height - VELOCITY_HEIGHT) return this.startVelocity(event, p);
+    if (p.y > bottom) return this.startVelocity(event, p);
     const hit = this.geometry.hit(this.visibleNotes(), p.x, p.y);
     if (event.button === 2) {
       if (hit && this.editable(hit.note)) this.emit("delete", { ids: [hit.note.id] });
@@ -94,14 +167,16 @@ export class PianoRoll extends HTMLElement {
 
   onPointerMove(event) {
     const p = this.point(event);
-    if (this.gesture) this.gesture.move(event, p);
-    else if (p.x > KEYS_WIDTH && p.y > RULER_HEIGHT) {
-      const hit = this.geometry.hit(this.visibleNotes(), p.x, p.y);
-      this.canvas.style.cursor = this.readOnly ? "default"
-        : hit ? (hit.edge ? "ew-resize" : "grab") : (this.tool === "draw" ? "crosshair" : "default");
-      this.emit("hover", { note: hit?.note ?? null, x: event.clientX, y: event.clientY });
-      this.emit("cursor", { tick: Math.max(0, Math.round(this.geometry.tick(p.x))), pitch: this.geometry.pitch(p.y) });
-    }
+    if (this.gesture) return this.gesture.move(event, p);
+    const inNotes = p.x > KEYS_WIDTH && p.y > RULER_HEIGHT && p.y < noteAreaBottom(p.height);
+    const pitch = p.y > RULER_HEIGHT && p.y < noteAreaBottom(p.height) ? this.geometry.pitch(p.y) : null;
+    if (pitch !== this.hoverPitch) { this.hoverPitch = pitch; this.render(); }
+    if (!inNotes) { this.emit("hover", { note: null }); return; }
+    const hit = this.geometry.hit(this.visibleNotes(), p.x, p.y);
+    this.canvas.style.cursor = this.readOnly ? "default"
+      : hit ? (hit.edge ? "ew-resize" : "grab") : (this.tool === "draw" ? "crosshair" : "default");
+    this.emit("hover", { note: hit?.note ?? null, x: event.clientX, y: event.clientY });
+    this.emit("cursor", { tick: Math.max(0, Math.round(this.geometry.tick(p.x))), pitch });
   }
 
   onPointerUp(event) {
@@ -112,12 +187,21 @@ export class PianoRoll extends HTMLElement {
     this.render();
   }
 
+  onPointerLeave() {
+    this.hoverPitch = null;
+    this.emit("hover", { note: null });
+    this.render();
+  }
+
+  barAt(x) { return Math.max(0, Math.min(this.state.piece.bars - 1, Math.floor(this.geometry.tick(x) / this.barTicks()))); }
+
   startDraw(event, p) {
     const track = this.activeTrack;
     if (this.readOnly) return this.emit("refused", { reason: "this roll is read-only" });
-    if (!track || this.locked.has(track)) return this.emit("refused", { reason: "this track is locked for you" });
+    if (!track) return this.emit("refused", { reason: "add a track first (+ Add track, on the left)" });
+    if (this.locked.has(track)) return this.emit("refused", { reason: "this track is locked for you" });
     const start = this.snap(this.geometry.tick(p.x) - (event.shiftKey ? 0 : this.grid / 2), event);
-    const pitch = this.geometry.pitch(p.y);
+    const pitch = this.snapPitch(this.geometry.pitch(p.y));
     const note = { track, start, duration: this.lastDuration, pitch, velocity: 96 };
     this.preview = { id: "preview", ...note };
     this.emit("preview", { pitch, track });
@@ -149,8 +233,8 @@ export class PianoRoll extends HTMLElement {
     this.gesture = {
       move: (e, q) => {
         const raw = this.geometry.tick(q.x) - origin.tick;
-        delta = { tick: e.shiftKey ? Math.round(raw) : Math.round(raw / this.grid) * this.grid,
-                  pitch: this.geometry.pitch(q.y) - origin.pitch };
+        const target = this.snapPitch(note.pitch + this.geometry.pitch(q.y) - origin.pitch);
+        delta = { tick: e.shiftKey ? Math.round(raw) : Math.round(raw / this.grid) * this.grid, pitch: target - note.pitch };
         this.moving = { ids: new Set(ids), delta };
         this.render();
       },
@@ -204,10 +288,9 @@ export class PianoRoll extends HTMLElement {
   }
 
   startBarSelect(event, p) {
-    const barTicks = this.barTicks();
-    const first = Math.max(0, Math.floor(this.geometry.tick(p.x) / barTicks));
+    const first = this.barAt(p.x);
     const pick = (q) => {
-      const bar = Math.max(0, Math.floor(this.geometry.tick(q.x) / barTicks));
+      const bar = this.barAt(q.x);
       this.emit("bars", { range: [Math.min(first, bar), Math.max(first, bar) + 1] });
     };
     pick(p);
@@ -217,7 +300,9 @@ export class PianoRoll extends HTMLElement {
   startVelocity(event, p) {
     const paint = (q) => {
       const tick = this.geometry.tick(q.x);
-      const velocity = Math.min(127, Math.max(1, Math.round(127 * (q.height - q.y) / VELOCITY_HEIGHT)));
+      const top = noteAreaBottom(q.height);
+      const lane = q.height - OVERVIEW_HEIGHT - top;
+      const velocity = Math.min(127, Math.max(1, Math.round(127 * (top + lane - q.y) / lane)));
       const targets = this.visibleNotes().filter((n) => n.track === this.activeTrack && this.editable(n)
         && (this.selection.size === 0 || this.selection.has(n.id)) && Math.abs(this.geometry.x(n.start) - q.x) < 5);
       if (targets.length && targets.some((n) => n.velocity !== velocity)) {
@@ -226,6 +311,20 @@ export class PianoRoll extends HTMLElement {
     };
     paint(p);
     this.gesture = { move: (e, q) => paint(q), up: () => {} };
+  }
+
+  startOverview(event, p) {
+    this.canvas.setPointerCapture(event.pointerId);
+    const centre = (q) => {
+      const f = overviewFrame(this, q.width, q.height);
+      const g = this.geometry;
+      g.scrollTick = Math.max(0, f.tick(q.x) - this.noteAreaWidth() / g.pixelsPerTick / 2);
+      g.topPitch = Math.round(f.pitch(q.y) + this.visibleRows() / 2);
+      g.clampPitch(this.noteAreaHeight());
+      this.render();
+    };
+    centre(p);
+    this.gesture = { move: (e, q) => centre(q), up: () => {} };
   }
 
   onWheel(event) {
@@ -238,12 +337,15 @@ export class PianoRoll extends HTMLElement {
         const velocity = Math.min(127, Math.max(1, hit.note.velocity + (event.deltaY < 0 ? 4 : -4)));
         this.emit("update", { changes: [{ id: hit.note.id, velocity }], merge: true });
       }
+    } else if ((event.ctrlKey || event.metaKey) && event.shiftKey) {
+      g.zoomRows(event.deltaY < 0 ? 1 : -1, this.noteAreaHeight(), g.pitch(p.y));
     } else if (event.ctrlKey || event.metaKey) {
       g.zoomAt(p.x, event.deltaY < 0 ? 1.15 : 1 / 1.15);
     } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
       g.scrollTick = Math.max(0, g.scrollTick + (event.deltaX || event.deltaY) / g.pixelsPerTick);
     } else {
-      g.topPitch = Math.min(127, Math.max(24, g.topPitch - Math.sign(event.deltaY) * 2));
+      g.topPitch -= Math.sign(event.deltaY) * 2;
+      g.clampPitch(this.noteAreaHeight());
     }
     this.render();
   }

@@ -1,47 +1,59 @@
-// The AI panel: operation, region and controls from the engine's capabilities(); then the
-// proposals: switch between candidates (shown as ghost notes), hear one, accept, reject, regenerate.
+// The AI panel: operation, region and controls from the engine's capabilities(); then the proposals:
+// switch between candidates (shown as ghost notes), one voice or all, hear one, accept, reject,
+// regenerate. What happens to a request is said right under the button that made it.
 import { newId } from "../core/ops.js";
+import { escapeHtml } from "../shared/html.js";
+import { say } from "./status.js";
+
+const STATUS_WORDS = { queued: "waiting", running: "writing", ready: "ready", failed: "failed",
+  cancelled: "cancelled", accepted: "accepted", rejected: "set aside" };
+const ENDS = { temperature: ["conventional", "surprising"], note_density: ["sparser", "busier"],
+  top_p: ["focused", "open"], keep_close: ["free", "close to the original"] };
 
 export class AiPanel {
   /**
-   * @param {{send: Function, region: () => ({tracks: string[], bars: number[]}|null), showGhosts: Function,
-   *          hear: Function, names: () => object}} studio
+   * @param {{send: Function, region: (operation: string) => ({tracks: string[], bars: number[]}|null),
+   *          showGhosts: Function, hear: Function, me: number, trackName: (id: string) => string}} studio
    */
   constructor(studio) {
     this.studio = studio;
     this.el = (id) => document.getElementById(id);
     this.proposals = new Map();  // job_id -> proposal message
-    this.jobs = new Map();       // job_id -> latest job message
     this.current = null;         // {jobId, index}
+    this.voice = "";             // "" = all voices, else a track id
     this.auditioned = new Map(); // job_id -> Set of candidate indexes heard or shown
+    this.mine = new Set();       // request ids I sent, so their news lands under my button
+    this.lastAction = "ask";     // where a refusal from the server is shown
     this.el("ai-ask").addEventListener("click", () => this.ask());
+    this.el("ai-voice").addEventListener("change", (e) => { this.voice = e.target.value; this.redraw(); });
     this.loadControls();
   }
 
   async loadControls() {
-    const response = await fetch("/api/engine/", { credentials: "same-origin" });
-    if (!response.ok) return this.status("The AI is not available right now.");
+    const response = await fetch("/api/engine/", { credentials: "same-origin" }).catch(() => null);
+    if (!response?.ok) return say(this.el("ai-status"), "The AI is not available right now.", { error: true });
     const { capabilities } = await response.json();
     this.capabilities = capabilities;
     const box = this.el("ai-controls");
     box.innerHTML = "";
     for (const [name, spec] of Object.entries(capabilities.controls)) {
-      if (spec.type === "float") box.append(this.slider(name, spec));
-      if (spec.type === "bool") box.append(this.checkbox(name, spec));
+      const control = { float: () => this.slider(name, spec), bool: () => this.checkbox(name, spec),
+        choice: () => this.choice(name, spec) }[spec.type];
+      if (control) box.append(control());
     }
     this.el("ai-candidates").max = capabilities.limits.max_candidates;
-    this.status(`${capabilities.name} ${capabilities.version}`);
+    this.el("ai-model").textContent = `${capabilities.name} ${capabilities.version}`;
+    return undefined;
   }
 
   slider(name, spec) {
-    const ends = { temperature: ["conventional", "surprising"], note_density: ["sparser", "busier"],
-      top_p: ["focused", "open"], keep_close: ["free", "close to the original"] }[name] ?? [spec.min, spec.max];
+    const [low, high] = ENDS[name] ?? [spec.min, spec.max];
     const div = document.createElement("div");
     div.className = "control";
     div.title = spec.help ?? "";
-    div.innerHTML = `<label>${spec.label} <input type="range" data-control="${name}" min="${spec.min}"
+    div.innerHTML = `<label>${escapeHtml(spec.label)} <input type="range" data-control="${name}" min="${spec.min}"
       max="${spec.max}" step="${(spec.max - spec.min) / 20}" value="${spec.default}"></label>
-      <span class="ends"><span>${ends[0]}</span><span>${ends[1]}</span></span>`;
+      <span class="ends" aria-hidden="true"><span>${low}</span><span>${high}</span></span>`;
     return div;
   }
 
@@ -49,43 +61,63 @@ export class AiPanel {
     const label = document.createElement("label");
     label.className = "control";
     label.title = spec.help ?? "";
-    label.innerHTML = `<input type="checkbox" data-control="${name}" ${spec.default ? "checked" : ""}> ${spec.label}`;
+    // Every piece has a key, so staying in it is the sensible start; the person can untick it.
+    const on = name === "stay_in_key" ? true : spec.default;
+    label.innerHTML = `<input type="checkbox" data-control="${name}" ${on ? "checked" : ""}> ${escapeHtml(spec.label)}`;
+    return label;
+  }
+
+  choice(name, spec) {
+    const label = document.createElement("label");
+    label.className = "control";
+    label.title = spec.help ?? "";
+    label.innerHTML = `${escapeHtml(spec.label)} <select data-control="${name}">${spec.options.map((o) =>
+      `<option ${o === spec.default ? "selected" : ""}>${escapeHtml(o)}</option>`).join("")}</select>`;
     return label;
   }
 
   controls() {
     const values = {};
     for (const input of this.el("ai-controls").querySelectorAll("[data-control]")) {
-      values[input.dataset.control] = input.type === "checkbox" ? input.checked : Number(input.value);
+      values[input.dataset.control] = input.type === "checkbox" ? input.checked
+        : input.tagName === "SELECT" ? input.value : Number(input.value);
     }
     return values;
   }
 
-  ask() {
-    const region = this.studio.region();
-    if (!region) return this.status("Select bars on the ruler (and tracks on the left) first.");
-    this.studio.send({ type: "generate", request_id: newId("r"), operation: this.el("ai-operation").value,
-      tracks: region.tracks, bars: region.bars, controls: this.controls(),
-      candidates: Number(this.el("ai-candidates").value) });
-    this.status("Asking…");
+  operation() { return this.el("ai-operation").value; }
+
+  /** Ask for `operation` over a region (by default the page's: selected bars x ticked tracks). */
+  ask(operation = this.operation(), tracks, bars) {
+    const region = tracks ? { tracks, bars } : this.studio.region(operation);
+    this.lastAction = "ask";
+    if (!region?.bars) return say(this.el("ai-status"), "Select bars on the ruler first.", { error: true });
+    if (!region.tracks.length) return say(this.el("ai-status"), "Tick the tracks the AI should write.", { error: true });
+    const requestId = newId("r");
+    this.mine.add(requestId);
+    this.studio.send({ type: "generate", request_id: requestId, operation, tracks: region.tracks, bars: region.bars,
+      controls: this.controls(), candidates: Number(this.el("ai-candidates").value) });
+    return say(this.el("ai-status"), "Asking…", { ms: 0 });
   }
 
-  /** A `job`, `proposal`, `decided` or AI-related `error` message from the room. */
+  /** A `job`, `proposal` or AI-related `error` message from the room. */
   handle(message) {
     if (message.type === "job") {
-      this.jobs.set(message.job_id, message);
-      const names = { queued: "waiting", running: "writing", ready: "ready", failed: "failed",
-        cancelled: "cancelled", accepted: "accepted", rejected: "rejected" };
-      this.status(`${message.description.replace("AI is writing", "AI:")} · ${names[message.status]}`
-        + (message.reason ? ` (${message.reason})` : ""));
-      if (["accepted", "rejected", "cancelled"].includes(message.status) && this.current?.jobId === message.job_id) {
-        this.close();
+      const mine = this.mine.has(message.request_id) || message.requester === this.studio.me;
+      if (mine) {
+        const text = `${message.description.replace("AI is writing", "AI:")} · ${STATUS_WORDS[message.status]}`
+          + (message.reason ? ` (${message.reason})` : "");
+        say(this.el("ai-status"), text, { error: message.status === "failed", ms: 0 });
+      }
+      if (["accepted", "rejected", "cancelled", "failed"].includes(message.status)) {
+        this.proposals.delete(message.job_id);
+        if (this.current?.jobId === message.job_id) this.close();
       }
     } else if (message.type === "proposal") {
       this.proposals.set(message.job_id, message);
       this.show(message.job_id, 0);
     } else if (message.type === "error") {
-      this.status(message.message);
+      say(this.el(this.lastAction === "ask" ? "ai-status" : "ai-decide-status"), message.message, { error: true });
     }
   }
 
@@ -94,6 +126,7 @@ export class AiPanel {
     if (!proposal) return;
     const count = proposal.candidates.length;
     index = ((index % count) + count) % count;
+    if (this.current?.jobId !== jobId) this.setVoices(proposal);
     this.current = { jobId, index };
     if (!this.auditioned.has(jobId)) this.auditioned.set(jobId, new Set());
     this.auditioned.get(jobId).add(index);
@@ -101,22 +134,43 @@ export class AiPanel {
     this.el("ai-index").textContent = index + 1;
     this.el("ai-count").textContent = count;
     this.el("ai-stale").hidden = !proposal.stale;
-    this.studio.showGhosts({ notes: proposal.candidates[index].notes, stale: proposal.stale, bars: proposal.bars,
-      tracks: proposal.tracks });
+    this.redraw();
+  }
+
+  setVoices(proposal) {
+    this.voice = "";
+    this.el("ai-voice").innerHTML = `<option value="">all voices</option>${proposal.tracks.map((t) =>
+      `<option value="${escapeHtml(t)}">${escapeHtml(this.studio.trackName(t))}</option>`).join("")}`;
+    this.el("ai-voice").disabled = proposal.tracks.length < 2;
+  }
+
+  /** The shown candidate's notes and tracks, narrowed to the chosen voice. */
+  shown() {
+    const proposal = this.proposals.get(this.current.jobId);
+    const notes = proposal.candidates[this.current.index].notes;
+    if (!this.voice) return { proposal, notes, tracks: proposal.tracks };
+    return { proposal, notes: notes.filter((n) => n.track === this.voice), tracks: [this.voice] };
+  }
+
+  redraw() {
+    if (!this.current) return;
+    const { proposal, notes, tracks } = this.shown();
+    this.studio.showGhosts({ notes, stale: proposal.stale, bars: proposal.bars, tracks });
   }
 
   step(delta) { if (this.current) this.show(this.current.jobId, this.current.index + delta); }
 
   hear() {
     if (!this.current) return;
-    const proposal = this.proposals.get(this.current.jobId);
-    this.studio.hear(proposal.candidates[this.current.index].notes, proposal.bars, proposal.tracks);
+    const { proposal, notes, tracks } = this.shown();
+    this.studio.hear(notes, proposal.bars, tracks);
   }
 
   decide(accept) {
     if (!this.current) return;
     const { jobId, index } = this.current;
     const proposal = this.proposals.get(jobId);
+    this.lastAction = "decide";
     let force = false;
     if (accept && proposal.stale) {
       force = window.confirm("The bars changed since the AI was asked. Replace them anyway?");
@@ -125,13 +179,25 @@ export class AiPanel {
     const auditioned = [...(this.auditioned.get(jobId) ?? [])];
     this.studio.send(accept ? { type: "decide", job_id: jobId, accept: index, auditioned, force }
       : { type: "decide", job_id: jobId, reject: true, auditioned });
+    say(this.el("ai-decide-status"), accept ? "Accepting…" : "Setting it aside…");
   }
 
   regenerate() {
-    if (this.current) this.studio.send({ type: "regenerate", job_id: this.current.jobId, request_id: newId("r") });
+    if (!this.current) return;
+    this.lastAction = "ask";
+    const requestId = newId("r");
+    this.mine.add(requestId);
+    this.studio.send({ type: "regenerate", job_id: this.current.jobId, request_id: requestId });
+    say(this.el("ai-status"), "Asking again…", { ms: 0 });
   }
 
-  /** Mark the shown proposal stale when an edit lands inside its region. */
+  /** A `decided` answer to my decide. */
+  decided(message) {
+    say(this.el("ai-decide-status"), "");
+    say(this.el("ai-status"), message.status === "accepted" ? "Accepted: the notes are in the piece." : "Set aside.");
+  }
+
+  /** Mark a proposal stale when an edit lands inside its region (rules.opsTouchRegion decides). */
   markStale(jobId) {
     const proposal = this.proposals.get(jobId);
     if (proposal && !proposal.stale) {
@@ -145,6 +211,4 @@ export class AiPanel {
     this.el("ai-proposal").hidden = true;
     this.studio.showGhosts(null);
   }
-
-  status(text) { this.el("ai-status").textContent = text; }
 }

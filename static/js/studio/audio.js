@@ -12,7 +12,11 @@ export class Audio {
     this.source = source;
     this.loopBars = null;
     this.metronome = false;
+    this.countIn = false;
     this.onPlayhead = () => {};
+    this.onPlaying = () => {}; // called with true / false as playback starts and stops
+    this.onSounding = () => {}; // called with a track id when one of its notes starts sounding
+    this.heard = new Map(); // track id -> how it last sounded {program, channel, volume, pan, notes}
     this.override = null; // {notes, bars, tracks} while auditioning a candidate
   }
 
@@ -22,6 +26,11 @@ export class Audio {
       this.synth = new Synth(this.context);
       this.player = new Player({ context: this.context, synth: this.synth }, () => this.material());
       this.player.onTick = (tick) => this.onPlayhead(tick);
+      this.player.onState = (playing) => this.onPlaying(playing);
+      this.player.onNote = (note, voice, when) => {
+        this.heard.set(note.track, { ...voice, notes: (this.heard.get(note.track)?.notes ?? 0) + 1 });
+        setTimeout(() => this.onSounding(note.track), Math.max(0, (when - this.context.currentTime) * 1000));
+      };
       // The WebAudio synth plays at once; the General MIDI SoundFont takes over once it has loaded.
       createSoundFontSynth(this.context, { gain: 3 })
         .then((soundfont) => {
@@ -47,14 +56,18 @@ export class Audio {
       notes = notes.filter((n) => !(this.override.tracks.includes(n.track) && n.start >= from && n.start < to))
         .concat(this.override.notes);
     }
-    const programs = Object.fromEntries(state.tracks.map((t) => [t.id, t.program]));
+    // Each track plays on its own MIDI channel with its program, volume and pan (as in the MIDI export).
+    const voices = Object.fromEntries(state.tracks.map((t) => [t.id,
+      { program: t.program, channel: t.channel, volume: t.volume ?? 100, pan: t.pan ?? 64 }]));
     return { notes, tempo: piece.tempo, beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
-      programOf: (track) => programs[track] ?? 0, audible: (note) => tracks.audible(note.track) };
+      programOf: (track) => voices[track]?.program ?? 0, voiceOf: (track) => voices[track] ?? { program: 0 },
+      audible: (note) => tracks.audible(note.track) };
   }
 
   play(fromTick = 0) {
     this.ensure();
     this.player.metronome = this.metronome;
+    this.player.countIn = this.countIn;
     this.player.loop = this.loopTicks();
     this.player.play(fromTick);
   }
@@ -82,12 +95,20 @@ export class Audio {
     const bar = barTicks(this.source().state.piece.time_signature);
     this.player.loop = null;
     this.player.metronome = false;
+    this.player.countIn = false;
     this.player.play(Math.max(0, bars[0] - 1) * bar);
   }
 
+  /** Sound one note of a track as it plays back (its instrument, channel, volume and pan). */
   preview(pitch, trackId) {
-    this.ensure();
     const track = this.source().state.tracks.find((t) => t.id === trackId);
-    this.synth.play({ pitch, velocity: 90, program: track?.program ?? 0, when: this.context.currentTime, duration: 0.35 });
+    this.sound(pitch, { program: track?.program ?? 0, channel: track?.channel, volume: track?.volume, pan: track?.pan });
+  }
+
+  /** Sound one note of an instrument now (the instrument picker's preview). */
+  sound(pitch, voice) {
+    this.ensure();
+    const defined = Object.fromEntries(Object.entries(voice).filter(([, v]) => v !== undefined));
+    this.synth.play({ pitch, velocity: 90, ...defined, when: this.context.currentTime, duration: 0.45 });
   }
 }

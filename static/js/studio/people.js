@@ -1,5 +1,6 @@
 // Who is here and who wrote what: the presence bar and the note hover card.
 
+import { noteName } from "../roll/geometry.js";
 import { escapeHtml } from "../shared/html.js";
 
 /** The presence bar: everyone connected (and me), then what the AI is writing right now. */
@@ -10,12 +11,17 @@ export function renderPresence(element, { members, present, me, jobs }) {
   element.innerHTML = chips.join("");
 }
 
-/** The hover card of a note: author, model, job and candidate, who accepted it, who edited it. */
-export function showNoteCard(card, note, x, y, members) {
+/**
+ * The hover card of a note: its pitch (and track), author, model, job and candidate, who accepted it,
+ * who edited it. A null note hides the card.
+ */
+export function showNoteCard(card, note, x, y, members, trackName = () => "") {
+  card.dataset.note = note?.id ?? "";
   if (!note) { card.hidden = true; return; }
   const name = (who) => (who?.kind === "model" ? `AI (${who.name})`
     : members.find((m) => m.id === who?.id)?.name ?? "someone");
-  card.innerHTML = [`<strong>${escapeHtml(name(note.author))}</strong>`,
+  card.innerHTML = [`<strong>${noteName(note.pitch)}</strong> ${escapeHtml(trackName(note.track))}`,
+    `by ${escapeHtml(name(note.author))}`,
     note.job ? `job ${note.job}, candidate ${note.candidate + 1}` : "",
     note.accepted_by ? `accepted by ${escapeHtml(name(note.accepted_by))}` : "",
     note.human_edited ? `edited by ${escapeHtml(name(note.last_editor))}` : ""].filter(Boolean).join("<br>");
