@@ -147,6 +147,8 @@ STUDIO_LIMITS = {
     "notes_per_piece": 20_000,
     "tracks_per_piece": 32,
     "bars_per_piece": 1_000,
+    "chords_per_piece": 5_000,
+    "cues_per_piece": 1_000,
     "pieces_per_user": env.int("STUDIO_MAX_PIECES_PER_USER", 200),
     "ops_per_second": 30,  # sustained per connection, with a burst of twice that
     "presence_per_second": 10,

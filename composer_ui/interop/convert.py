@@ -5,8 +5,8 @@ counts) before anything is built from it; the ops then pass op_schema and
 apply_ops like any other edit.
 
 The neutral score: ``{"format", "title", "tempos": [[tick, bpm]], "time_signatures": [[tick, n, d]],
-"keys": [[tick, "G major"]], "pickup": ticks, "tracks": [{"name", "program", "channel", "drum",
-"notes": [[start, duration, pitch, velocity]]}], "warnings": [...]}`` at 480 ticks per quarter.
+"keys": [[tick, "G major"]], "pickup": ticks, "tracks": [{"name", "program", "channel", "drum", "volume"?,
+"pan"?, "notes": [[start, duration, pitch, velocity]]}], "warnings": [...]}`` at 480 ticks per quarter.
 """
 import math
 import re
@@ -46,6 +46,8 @@ def validate_score(score) -> dict:
             bad("a track's name or program")
         if track.get("channel") is not None and not _int(track["channel"], 0, 15):
             bad("a track's channel")
+        if any(level in track and not _int(track[level], 0, 127) for level in ("volume", "pan")):
+            bad("a track's volume or pan")
         total += len(track["notes"])
         if total > MAX_SCORE_NOTES:
             raise Refusal(f"the file holds more than {MAX_SCORE_NOTES:,} notes", "too_large")
@@ -220,6 +222,7 @@ def plan_import(score: dict, *, base_state: dict, new_piece: bool, quantize: boo
                "program": track.get("program", 0)}
         if track.get("channel") is not None:
             add["channel"] = track["channel"]
+        add.update({level: track[level] for level in ("volume", "pan") if level in track})
         if track.get("drum"):
             add["channel"] = 9
             drums += 1

@@ -2,7 +2,8 @@
 
 Type 1: track 0 is the conductor (title, tempo, time and key signature, a text event naming the
 contributors, one marker per AI-accepted region); then one track per studio track, in order, with
-its name, program and channel, its notes, and a text event where each AI region starts in it.
+its name, program, volume (CC 7) and pan (CC 10) on its channel, its notes, and a text event where
+each AI region starts in it.
 Type 0 merges everything into one track; each studio track's name follows a channel prefix.
 
 MIDI cannot say who wrote a note, so the sidecar ``.provenance.json`` does, keyed by studio track,
@@ -16,7 +17,8 @@ from ..state import TICKS_PER_QUARTER, bar_ticks
 from . import attribution
 from .keys import midi_key
 
-# At one tick, metas come first, then program changes, then note-offs before note-ons (so a note
+# At one tick, metas come first, then program changes (and the volume and pan controllers), then note-offs
+# before note-ons (so a note
 # that ends where the next one of the same pitch starts is not cut short by it).
 _META, _PROGRAM, _OFF, _ON = 0, 1, 2, 3
 
@@ -54,7 +56,11 @@ def conductor_events(state: dict, names: dict, *, seq: int | None, statement: di
 
 def track_events(state: dict, track: dict, names: dict, channel: int, regions: list) -> list:
     events = [(0, _META, 0, mido.MetaMessage("track_name", name=_text(track["name"]))),
-              (0, _PROGRAM, 0, mido.Message("program_change", channel=channel, program=track.get("program", 0)))]
+              (0, _PROGRAM, 0, mido.Message("program_change", channel=channel, program=track.get("program", 0))),
+              (0, _PROGRAM, 1, mido.Message("control_change", channel=channel, control=7,
+                                            value=track.get("volume", 100))),
+              (0, _PROGRAM, 2, mido.Message("control_change", channel=channel, control=10,
+                                            value=track.get("pan", 64)))]
     for index, region in enumerate(regions):
         if track["id"] in region["track_starts"]:
             events.append((region["track_starts"][track["id"]], _META, 10 + index,

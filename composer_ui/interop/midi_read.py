@@ -202,7 +202,8 @@ def _key_name(sf: int, minor: int) -> str | None:
 def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENTS, max_tick: int = MAX_TICK) -> dict:
     """The file's notes and global settings at 480 ticks per quarter, as the importer's neutral score.
 
-    Notes pair first-in first-out per (track, channel, pitch); a type 0 file is split by channel.
+    Notes pair first-in first-out per (track, channel, pitch); a type 0 file is split by channel. The
+    first volume (CC 7) and pan (CC 10) of a track's channel become its ``volume`` and ``pan``.
     """
     shape = scan(data, max_notes=max_notes, max_events=max_events, max_tick=max_tick)
     fmt, division = shape["format"], shape["ticks_per_quarter"]
@@ -218,7 +219,7 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
     if division != TICKS_PER_QUARTER:
         warnings.append(f"the file has {division} ticks per quarter note; times were converted to 480")
     tempos, signatures, keys, groups = [], [], [], {}
-    names, channel_names, programs = {}, {}, {}
+    names, channel_names, programs, levels = {}, {}, {}, {}
     stray_offs = zero_length = unterminated = late_programs = 0
     for number, (begin, end) in enumerate(chunks):
         tick, prefix, open_notes = 0, None, {}
@@ -252,7 +253,9 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
                 continue
             kind, channel = status & 0xF0, status & 0x0F
             group = (number if fmt == 1 else 0, channel)
-            if kind == 0xC0:
+            if kind == 0xB0 and payload[0] in (7, 10):  # the first volume and pan of each track and channel
+                levels.setdefault(group, {}).setdefault("volume" if payload[0] == 7 else "pan", payload[1])
+            elif kind == 0xC0:
                 if group in programs and group in groups:
                     late_programs += 1
                 else:
@@ -298,7 +301,7 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         name = base or ("Drums" if channel == 9 else f"Channel {channel + 1}" if fmt == 0 else f"Track {track + 1}")
         notes = sorted(groups[(track, channel)], key=lambda n: (n[0], n[2], n[1]))
         tracks.append({"name": name, "program": programs.get((track, channel), 0), "channel": channel,
-                       "drum": channel == 9, "notes": notes})
+                       "drum": channel == 9, "notes": notes, **levels.get((track, channel), {})})
     title = None
     if fmt == 1 and 0 in names and not any(t == 0 for t, _ in groups):
         title = names[0]

@@ -20,7 +20,7 @@ from ..errors import StudioError
 from ..models import Event, GenerationJob
 from ..permissions import EDIT_ROLES
 from ..services.pieces import Applied, ops_apply, piece_create
-from ..state import empty_state
+from ..state import DEFAULT_LIMITS, empty_state
 from . import attribution, convert, midi_export, musicxml_export, project, reader
 from .midi_read import Refusal
 
@@ -167,9 +167,11 @@ def _check_size(data: bytes, kind: str) -> None:
 def _commit_import(piece_id: int, user, ops: list) -> Applied:
     """Commit ``ops`` as ONE event of kind ``import``: however many notes the file has, bounded by the
     piece's own limits rather than the per-message limit for clients."""
-    limits = settings.STUDIO_LIMITS
+    limits = {**DEFAULT_LIMITS, **settings.STUDIO_LIMITS}
+    pieces_worth = sum(limits[k] for k in ("notes_per_piece", "tracks_per_piece", "chords_per_piece",
+                                           "cues_per_piece", "bars_per_piece"))  # a tempo change per bar at most
     return ops_apply(piece_id=piece_id, user=user, ops=ops, client_op_id=None, kind="import", trusted=True,
-                     max_ops=limits["notes_per_piece"] + limits["tracks_per_piece"] + 2)
+                     max_ops=pieces_worth + 2)
 
 
 def _parse(data: bytes, file_name: str) -> tuple[str, dict]:

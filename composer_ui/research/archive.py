@@ -64,7 +64,8 @@ def decision_snapshots(rows, pseudonyms: Pseudonyms):
 def _scrubbed(state: dict, pseudonyms: Pseudonyms) -> dict:
     piece = {**state["piece"], "title": pseudonyms.scrub(state["piece"]["title"])}
     tracks = [{**t, "name": pseudonyms.scrub(t["name"])} for t in state["tracks"]]
-    return {**state, "piece": piece, "tracks": tracks}
+    cues = {i: {**c, "label": pseudonyms.scrub(c["label"])} for i, c in state.get("cues", {}).items()}
+    return {**state, "piece": piece, "tracks": tracks, "cues": cues}
 
 
 def _participants(piece_ids, pseudonyms: Pseudonyms) -> str:

@@ -7,7 +7,7 @@ from ..models import Membership
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Free text a person typed (a title, a track's name) may hold a name; ids and numbers never do.
-TEXT_FIELDS = ("name", "title", "summary", "reason", "file_name")
+TEXT_FIELDS = ("name", "title", "summary", "reason", "file_name", "label")  # label: a cue's
 USER_ID_FIELDS = ("owner", "accepted_by", "requester", "user")
 
 

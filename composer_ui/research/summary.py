@@ -3,13 +3,17 @@ from collections import Counter
 
 from ..interop.attribution import bar_of, bar_ranges
 from ..op_schema import OWNER_ONLY_FIELDS
+from ..timecode import format_timecode
+from .summary_piece_data import CHORD_OPS, chord_parts, other_part
 from .walk import Step, touched_notes
 
 _VERBS = {"added": "added", "changed": "changed", "removed": "deleted"}
 
 
 def describe(step: Step) -> str:
-    parts = _note_parts(step) + [_other(op, step) for op in step.event.ops if not op["op"].startswith("note.")]
+    ops = step.event.ops
+    parts = (_note_parts(step) + chord_parts(ops, step.before, step.after)
+             + [_other(op, step) for op in ops if not op["op"].startswith("note.") and op["op"] not in CHORD_OPS])
     text = "; ".join(p for p in parts if p) or "no change"
     prefix = {"undo": "undo: ", "redo": "redo: ", "accept": "accepted AI notes: "}.get(step.event.kind, "")
     return (prefix + text)[:300]
@@ -41,6 +45,9 @@ def _count(n: int) -> str:
 
 def _other(op: dict, step: Step) -> str:
     kind = op["op"]
+    text = other_part(op, step.before, step.after)
+    if text is not None:
+        return text
     if kind == "track.add":
         return f"added track {op.get('name', op['id'])}"
     if kind in ("track.update", "track.delete"):
@@ -55,11 +62,19 @@ def _other(op: dict, step: Step) -> str:
     if kind == "piece.update":
         fields = [k for k in op if k != "op"]
         policy = [k for k in fields if k in OWNER_ONLY_FIELDS]
-        rest = [f"{k} {op[k]}" for k in fields if k not in OWNER_ONLY_FIELDS
-                and op[k] != step.before["piece"].get(k)]
+        rest = [_setting(k, op[k], op.get("fps", step.before["piece"].get("fps", "25"))) for k in fields
+                if k not in OWNER_ONLY_FIELDS and op[k] != step.before["piece"].get(k)]
         changed = [f"{k.replace('_', ' ')} = {op[k]}" for k in policy if op[k] != step.before["piece"].get(k)]
         text = ", ".join(rest)
         if changed:
             text = (text + "; " if text else "") + "policy: " + ", ".join(changed)
         return f"set {text}" if text else ("kept the classroom settings" if policy else "")
     return kind
+
+
+def _setting(name: str, value, fps: str) -> str:
+    if name == "start_offset_us":
+        return f"start offset {format_timecode(value, fps)}"
+    if name == "time_signature":
+        return f"meter {value[0]}/{value[1]}"
+    return f"{name} {value}"

@@ -121,6 +121,11 @@ random_op = st.one_of(
     st.builds(lambda a, c: {"op": "bars.insert", "at": a, "count": c}, st.integers(0, 8), st.integers(1, 2)),
     st.builds(lambda a: {"op": "bars.delete", "at": a, "count": 1}, st.integers(0, 8)),
     st.builds(lambda t: {"op": "piece.update", "tempo": t}, st.integers(20, 400)),
+    st.builds(lambda i, s, d, c: {"op": "chord.add", "id": i, "start": s, "duration": d, "symbol": c},
+              st.sampled_from(["c0", "c1", "c2"]), st.integers(0, 7000), st.integers(1, 1920),
+              st.sampled_from(["am7", "C", "B♭Δ7/d", "nc", "H7"])),
+    st.builds(lambda b, t: {"op": "tempo.set", "bar": b, "tempo": t}, st.integers(1, 9), st.integers(20, 400)),
+    st.builds(lambda b: {"op": "tempo.delete", "bar": b}, st.integers(1, 9)),
 )
 
 

@@ -59,14 +59,20 @@ def _op(name, required, optional):
 
 piece_fields = {"title": free_text, "tempo": st.integers(20, 400),
                 "time_signature": st.sampled_from([[4, 4], [3, 4], [6, 8], [2, 2], [5, 4]]),
-                "key": st.sampled_from(["C major", "F# minor", "Bb major", "E minor"]),
+                "key": st.sampled_from(["C major", "F# minor", "Bb major", "E minor", "e min", "B♭", "H major"]),
                 "bars": st.integers(1, 40), "own_tracks_only": st.booleans(), "ai_enabled": st.booleans(),
                 "ai_mode": st.sampled_from(["free", "alternate", "teacher_approves"]),
                 "ai_operations": st.lists(st.sampled_from(["continue", "infill", "harmonize", "vary"]), unique=True),
-                "ai_quota_per_hour": st.integers(0, 1_000)}
+                "ai_quota_per_hour": st.integers(0, 1_000), "fps": st.sampled_from(["24", "25", "29.97df", "30"]),
+                "start_offset_us": st.integers(0, 86_400_000_000)}
 track_fields = {"program": st.integers(0, 127), "channel": st.integers(0, 15),
                 "owner": st.none() | st.integers(1, 8) | st.sampled_from(EXTREME_INTS),
-                "pitch_range": st.tuples(st.integers(0, 60), st.integers(61, 127)).map(list)}
+                "pitch_range": st.tuples(st.integers(0, 60), st.integers(61, 127)).map(list),
+                "colour": st.sampled_from(["#4e79a7", "#000000", "#FFFFFF"]), "volume": st.integers(0, 127),
+                "pan": st.integers(0, 127)}
+# Chord symbols as people type them, some the parser refuses, and hostile text.
+chord_symbol = st.sampled_from(["C", "am7", "B♭Δ7/d", "F#m7b5", "N.C.", "nc", "H7", "C/"]) | free_text
+cue_kind = st.sampled_from(["hit", "cadence", "start", "stop"])
 
 valid_op = st.one_of(
     _op("note.add", {"track": track_id, "start": tick, "duration": duration, "pitch": st.integers(0, 127)},
@@ -80,6 +86,15 @@ valid_op = st.one_of(
     _op("piece.update", {}, piece_fields).filter(lambda op: len(op) > 1),
     _op("bars.insert", {"at": st.integers(0, 10)}, {"count": st.integers(1, 4)}),
     _op("bars.delete", {"at": st.integers(0, 10)}, {"count": st.integers(1, 4)}),
+    _op("track.move", {"id": track_id, "index": st.integers(0, 5)}, {}),
+    _op("chord.add", {"start": tick, "duration": duration, "symbol": chord_symbol}, {"id": note_id}),
+    _op("chord.update", {"id": note_id}, {"start": tick, "duration": duration, "symbol": chord_symbol}),
+    _op("chord.delete", {"id": note_id}, {}),
+    _op("cue.add", {"time_us": st.integers(0, 86_400_000_000), "kind": cue_kind}, {"id": note_id, "label": free_text}),
+    _op("cue.update", {"id": note_id}, {"time_us": st.integers(0, 86_400_000_000), "label": free_text, "kind": cue_kind}),
+    _op("cue.delete", {"id": note_id}, {}),
+    _op("tempo.set", {"bar": st.integers(1, 12), "tempo": st.integers(20, 400)}, {}),
+    _op("tempo.delete", {"bar": st.integers(1, 12)}, {}),
 )
 client_op_id = st.text(ID_CHARS, min_size=1, max_size=16)
 valid_op_message = st.fixed_dictionaries(

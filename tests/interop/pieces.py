@@ -74,3 +74,24 @@ def notes_by_track(state):
         found.setdefault(order[note["track"]], []).append((note["start"], note["duration"], note["pitch"],
                                                            note["velocity"]))
     return {k: sorted(v) for k, v in found.items()}
+
+
+def piece_data_ops(user_id, tracks=("t0", "t1")):
+    """Piece model v2 data for a piece of at least 4 bars in 4/4 with ``tracks``: colours, levels and order,
+    a chord lane (one chord accepted from the AI, one a person changed), cues and a tempo map."""
+    person = {"kind": "user", "id": user_id}
+    return [
+        {"op": "track.update", "id": tracks[0], "colour": "#000000", "volume": 90, "pan": 20},
+        {"op": "track.update", "id": tracks[1], "volume": 0, "pan": 127},
+        {"op": "track.move", "id": tracks[1], "index": 0},
+        {"op": "piece.update", "fps": "29.97df", "start_offset_us": 3_600_000_000},
+        {"op": "chord.add", "id": "ch1", "start": 0, "duration": 1920, "symbol": "Em"},
+        {"op": "chord.add", "id": "ch2", "start": 1920, "duration": 960, "symbol": "Am7/G",
+         "provenance": {"author": MODEL, "job": 31, "candidate": 1, "accepted_by": person}},
+        {"op": "chord.add", "id": "ch3", "start": 2880, "duration": 960, "symbol": "B7",
+         "provenance": {"author": MODEL, "job": 31, "candidate": 1, "accepted_by": person, "human_edited": True,
+                        "last_editor": person}},
+        {"op": "cue.add", "id": "q1", "time_us": 3_612_200_000, "kind": "hit", "label": "door slam"},
+        {"op": "cue.add", "id": "q2", "time_us": 3_630_000_000, "kind": "cadence"},
+        {"op": "tempo.set", "bar": 2, "tempo": 96}, {"op": "tempo.set", "bar": 3, "tempo": 72},
+    ]

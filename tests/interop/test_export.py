@@ -12,9 +12,10 @@ from composer_ui import selectors, services
 from composer_ui.interop import attribution, midi_export, midi_read, musicxml_export, project
 from composer_ui.interop.keys import spell
 from composer_ui.interop.musicxml_read import part_notes
+from composer_ui.state import apply_ops
 from tests.composer_ui.factories import make_piece, make_user
 
-from .pieces import MODEL, fill_piece, make_state, notes_by_track
+from .pieces import MODEL, fill_piece, make_state, notes_by_track, piece_data_ops
 
 NAMES = {1: "Ana", 2: "Bo"}
 
@@ -156,6 +157,21 @@ def test_json_project_round_trips_exactly_as_data():
     assert again["state"] == state and again["schema_version"] == project.SCHEMA_VERSION
 
 
+def test_json_project_keeps_chords_cues_tempo_and_track_settings_as_data():
+    state = apply_ops(make_state(4, tracks=3, notes=60), piece_data_ops(1), {"kind": "user", "id": 1})
+    document = project.project_document(state, piece_id=1, seq=3, names=NAMES, statement={}, signature="x")
+    assert project.read_project(project.dumps(document))["state"] == state
+    for broken, message in ((lambda s: s["chords"]["ch1"].update(symbol="em"), "chord symbol"),
+                            (lambda s: s["cues"]["q1"].pop("label"), "cue 'q1' needs exactly"),
+                            (lambda s: s["tempo_changes"][0].update(tempo="96"), "tempo change"),
+                            (lambda s: s["tracks"][0].pop("colour"), "each track needs"),
+                            (lambda s: s.pop("cues"), "exactly chords, cues")):
+        copy = json.loads(project.dumps(document))
+        broken(copy["state"])
+        with pytest.raises(midi_read.Refusal, match=message):
+            project.read_project(json.dumps(copy).encode())
+
+
 # -- over HTTP ---------------------------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -220,3 +236,17 @@ def test_musicxml_of_an_unquantized_piece_reads_back_as_its_quantized_notes(time
         measures = part.getElementsByClass("Measure")
         assert len(measures) == state["piece"]["bars"]
         assert all(m.duration.quarterLength * 480 == end / state["piece"]["bars"] for m in measures)
+
+
+def test_midi_writes_each_tracks_volume_and_pan_at_time_zero_on_its_channel():
+    state = apply_ops(make_state(2, tracks=3, notes=30), [{"op": "track.update", "id": "t1", "volume": 7, "pan": 0}],
+                      {"kind": "user", "id": 1})
+    midi = mido.MidiFile(file=io.BytesIO(midi_export.to_midi(state, names=NAMES)))
+    for track, studio in zip(midi.tracks[1:], state["tracks"]):
+        controls, now = [], 0
+        for message in track:
+            now += message.time
+            if message.type == "control_change":
+                controls.append((now, message.channel, message.control, message.value))
+        assert controls == [(0, studio["channel"], 7, studio["volume"]), (0, studio["channel"], 10, studio["pan"])]
+    assert [t["volume"] for t in state["tracks"]] == [100, 7, 100]

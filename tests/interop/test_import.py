@@ -16,7 +16,7 @@ from composer_ui.models import Event, Piece
 from tests.composer_ui.factories import make_piece, make_user
 
 from .files import PICKUP_XML, midi_bytes, simple_midi
-from .pieces import MODEL, fill_piece, notes_by_track
+from .pieces import MODEL, fill_piece, notes_by_track, piece_data_ops
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,21 @@ def test_piece_to_midi_to_piece_keeps_every_note_and_is_one_import_event():
     assert all(n["author"] == {"kind": "user", "id": importer.pk} for n in state["notes"].values())
     assert imported.summary["notes"] == 300
     assert [w for w in imported.warnings if "off the 16th-note grid" not in w] == []
+
+
+@pytest.mark.parametrize("fmt", ["midi", "midi0"])
+def test_track_volume_and_pan_survive_midi_export_and_import(fmt):
+    owner = make_user()
+    piece = make_piece(owner)
+    fill_piece(piece, 4, tracks=3, notes=60)
+    services.ops_apply(piece_id=piece.pk, user=owner, client_op_id=None, ops=[
+        {"op": "track.update", "id": "t0", "volume": 90, "pan": 20}, {"op": "track.update", "id": "t1", "volume": 0},
+        {"op": "track.update", "id": "t2", "pan": 127}])
+    original = state_of(piece.pk)
+    data = export(piece, owner, fmt)
+    state = state_of(interop.import_new_piece(user=owner, file_name="levels.mid", data=data).piece_id)
+    levels = lambda s: sorted((t["channel"], t["volume"], t["pan"]) for t in s["tracks"])  # noqa: E731
+    assert levels(state) == levels(original) == [(0, 90, 20), (1, 0, 64), (2, 100, 127)]
 
 
 def test_an_import_is_one_event_even_beyond_a_clients_ops_per_message():
@@ -97,6 +112,52 @@ def test_json_project_round_trips_exactly_with_provenance():
     assert event.kind == "import" and event.actor_user_id == owner.pk
     assert all(op["provenance"]["import"]["sha256"] == hashlib.sha256(data).hexdigest()
                for op in event.ops if op["op"] == "note.add")
+
+
+def test_json_project_round_trips_chords_cues_tempo_and_track_settings_exactly():
+    owner = make_user()
+    piece = make_piece(owner)
+    fill_piece(piece, 7, tracks=3, notes=50)
+    services.ops_apply(piece_id=piece.pk, user=owner, client_op_id=None, trusted=True, ops=piece_data_ops(owner.pk))
+    services.ops_apply(piece_id=piece.pk, user=owner, client_op_id=None,
+                       ops=[{"op": "tempo.set", "bar": 3, "tempo": 80}, {"op": "cue.update", "id": "q2", "label": "x"}])
+    original = state_of(piece.pk)
+    assert original["chords"] and original["cues"] and len(original["tempo_changes"]) == 2
+    document = json.loads(export(piece, owner, "json"))
+    assert document["schema_version"] == 2
+    imported = interop.import_new_piece(user=owner, file_name="p.studio.json", data=export(piece, owner, "json"))
+    assert state_of(imported.piece_id) == original
+    # Changed, it is credited to whoever imports it, chords, cues and tempo changes too.
+    document["state"]["chords"]["ch1"]["symbol"] = "E"
+    other = make_user()
+    state = state_of(interop.import_new_piece(user=other, file_name="p.json", data=json.dumps(document).encode()
+                                              ).piece_id)
+    who = {"kind": "user", "id": other.pk}
+    assert all(c["author"] == who for c in state["chords"].values()) and state["chords"]["ch2"]["job"] is None
+    assert all(c["author"] == who for c in list(state["cues"].values()) + state["tempo_changes"])
+    assert {k: state[k] for k in ("tracks", "piece")} == {k: original[k] for k in ("tracks", "piece")}
+
+
+def test_a_version_1_project_file_imports_with_the_v2_defaults():
+    owner = make_user()
+    piece = make_piece(owner)
+    fill_piece(piece, 3, tracks=2, notes=20)
+    document = json.loads(export(piece, owner, "json"))
+    state = document["state"]
+    document["schema_version"] = 1
+    state["piece"] = {k: v for k, v in state["piece"].items() if k not in ("fps", "start_offset_us")}
+    state["tracks"] = [{k: v for k, v in t.items() if k not in ("colour", "volume", "pan")} for t in state["tracks"]]
+    for key in ("chords", "cues", "tempo_changes"):
+        del state[key]
+    imported = interop.import_new_piece(user=owner, file_name="old.json", data=json.dumps(document).encode())
+    assert imported.summary["verified"] is False  # the signature covered the whole v2 state
+    new, old = state_of(imported.piece_id), state_of(piece.pk)
+    assert new["tracks"] == old["tracks"] and notes_by_track(new) == notes_by_track(old)
+    assert (new["chords"], new["cues"], new["tempo_changes"], new["piece"]["fps"]) == ({}, {}, [], "25")
+    document["schema_version"] = 2
+    with pytest.raises(StudioError) as caught:
+        interop.import_new_piece(user=owner, file_name="bad.json", data=json.dumps(document).encode())
+    assert "chords, cues" in caught.value.message
 
 
 def test_json_project_round_trip_keeps_human_edits_of_ai_notes():

@@ -198,3 +198,19 @@ test('messages it does not know are ignored', () => {
     assert.deepEqual(room.handle(msg), { send: [], changed: false, rejected: [] });
   }
 });
+
+test('localEdit normalises keys and chord symbols as the server will, and refuses junk whole', () => {
+  const { room, srv } = joined();
+  const message = room.localEdit([build.pieceUpdate({ key: 'b-flat minor' }),
+    build.chordAdd({ id: 'c1', start: 0, duration: 480, symbol: ' am7 / g ' })]);
+  assert.deepEqual(message.ops.map((op) => op.key ?? op.symbol), ['Bb minor', 'Am7/G']);
+  assert.equal(room.view.piece.key, 'Bb minor');
+  assert.equal(room.view.chords.c1.symbol, 'Am7/G');
+  const event = srv.fromOp(message);
+  room.handle(event);
+  assert.deepEqual(music(room.view), music(srv.state), 'the server stores what the client showed');
+  const before = room.view;
+  assert.throws(() => room.localEdit([build.chordAdd({ start: 480, duration: 480, symbol: 'G7' }),
+    build.pieceUpdate({ key: 'H major' })]), { code: 'invalid', index: 1 });
+  assert.equal(room.view, before);
+});

@@ -191,3 +191,87 @@ test('random interleavings: undo never touches a note only B wrote, and always a
     assert.deepEqual(theirs(), before, `round ${round}`);
   }
 });
+
+// A 4-bar piece (tracks t1, t2; notes n1, n2) with chords c1 (bar 1) and c2 (bars 2-3), a cue and tempo changes.
+function withPieceData() {
+  return applyOps(piece([{ start: 0 }, { start: 960 }]), [
+    build.chordAdd({ id: 'c1', start: 0, duration: 1920, symbol: 'C' }),
+    build.chordAdd({ id: 'c2', start: 1920, duration: 3840, symbol: 'Am7' }),
+    build.cueAdd({ id: 'q1', time_us: 1_000_000, kind: 'hit' }), build.tempoSet(2, 90)], ANA);
+}
+
+test('undoing a track.delete restores the track at its old position with its colour, volume, pan and notes', () => {
+  const r = room(applyOps(piece([{ start: 0 }, { start: 960, track: 't2' }]), [
+    build.trackUpdate('t1', { colour: '#000000', volume: 30, pan: 5 }), build.trackAdd({ id: 't3', name: 'Bass' })], ANA));
+  const before = r.state;
+  r.ana([build.trackDelete('t1')]);
+  r.bo([build.trackAdd({ id: 'b', name: 'Theirs', index: 0 })]);
+  r.undo();
+  assert.deepEqual(r.state.tracks.map((t) => t.id), ['t1', 'b', 't2', 't3'], 'at its old index, 0');
+  assert.deepEqual(r.state.tracks[0], before.tracks[0]);
+  assert.deepEqual(music(r.state).notes, music(before).notes);
+  r.ana([build.trackDelete('t3')]); // at index 3
+  r.bo([build.trackDelete('t2'), build.trackDelete('b')]);
+  r.undo(); // the list is shorter now: the track comes back last rather than not at all
+  assert.deepEqual(r.state.tracks.map((t) => t.id), ['t1', 't3']);
+});
+
+test('track.move is undone, unless someone moved the tracks since; one drag is one undo', () => {
+  const r = room(applyOps(piece(), [build.trackAdd({ id: 't3', name: 'Bass' })], ANA));
+  r.ana([build.trackMove('t3', 1)]);
+  r.ana([build.trackMove('t3', 0)], { merge: true });
+  assert.deepEqual(r.undo().ops, [{ op: 'track.move', id: 't3', index: 2 }]);
+  assert.deepEqual(r.state.tracks.map((t) => t.id), ['t1', 't2', 't3']);
+  r.ana([build.trackMove('t1', 2)]);
+  r.bo([build.trackMove('t1', 0)]);
+  assert.match(r.undo().skipped[0].reason, /moved the tracks/);
+});
+
+test('chords are undone per person like notes: field by field, and not once someone else edited them', () => {
+  const r = room(withPieceData());
+  r.ana([build.chordAdd({ id: 'a1', start: 5760, duration: 960, symbol: 'G7' }), build.chordUpdate('c1', { symbol: 'F' })]);
+  r.bo([build.chordUpdate('a1', { symbol: 'G7b9' })]);
+  const u = r.undo();
+  assert.deepEqual(u.ops, [{ op: 'chord.update', id: 'c1', symbol: 'C' }]);
+  assert.match(u.skipped[0].reason, /changed this chord/);
+  assert.equal(r.state.chords.a1.symbol, 'G7b9');
+  r.ana([build.chordUpdate('c2', { start: 2400, duration: 960, symbol: 'Dm7' })]);
+  r.bo([build.chordUpdate('c2', { symbol: 'Dm9' })]);
+  assert.deepEqual(r.undo().ops, [{ op: 'chord.update', id: 'c2', start: 1920, duration: 3840 }]);
+  assert.equal(r.state.chords.c2.symbol, 'Dm9');
+  r.ana([build.chordDelete('c1')]);
+  r.bo([build.chordAdd({ id: 'b1', start: 0, duration: 480, symbol: 'E' })]);
+  assert.match(r.undo().skipped[0].reason, /a chord is already there/, 'its time is taken: it stays deleted');
+});
+
+test('cues and the tempo map are undone per person', () => {
+  const r = room(withPieceData());
+  r.ana([build.cueUpdate('q1', { label: 'slam', time_us: 5 }), build.tempoSet(2, 120), build.tempoSet(3, 60)]);
+  r.bo([build.cueUpdate('q1', { label: 'door' }), build.tempoSet(3, 70)]);
+  const u = r.undo();
+  assert.deepEqual(u.ops, [{ op: 'tempo.set', bar: 2, tempo: 90 }, { op: 'cue.update', id: 'q1', time_us: 1_000_000 }]);
+  assert.deepEqual(u.skipped.map((s) => s.reason.match(/tempo at bar 4|label/)?.[0]), ['tempo at bar 4', 'label']);
+  assert.deepEqual(r.state.tempo_changes.map((c) => [c.bar, c.tempo]), [[2, 90], [3, 70]]);
+  r.ana([build.tempoDelete(2), build.cueDelete('q1')]);
+  r.undo();
+  assert.deepEqual(r.state.tempo_changes.map((c) => [c.bar, c.tempo]), [[2, 90], [3, 70]]);
+  assert.equal(r.state.cues.q1.label, 'door');
+});
+
+test('bars I inserted stay when someone put a chord or a tempo change in them; a delete comes back whole', () => {
+  const r = room(withPieceData());
+  r.ana([build.barsInsert(1)]);
+  r.bo([build.tempoSet(1, 100)]);
+  assert.match(r.undo().skipped[0].reason, /inserted bars/);
+  const r2 = room(withPieceData());
+  r2.ana([build.barsInsert(3)]); // c2 sounds across bar 4: undo puts its duration back
+  r2.undo();
+  assert.deepEqual(music(r2.state), music(withPieceData()));
+  const r3 = room(withPieceData());
+  r3.ana([build.barsDelete(1, 2)]);
+  r3.bo([build.tempoSet(1, 200)]); // after the cut's bars: it moves right with them
+  const u = r3.undo();
+  assert.deepEqual(r3.state.tempo_changes.map((c) => [c.bar, c.tempo]), [[2, 90], [3, 200]]);
+  assert.deepEqual(music(r3.state).chords, music(withPieceData()).chords);
+  assert.equal(u.skipped.length, 0);
+});

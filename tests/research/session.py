@@ -71,6 +71,12 @@ def scripted_session(prefix: str = "") -> Session:
     _edit(s, student, [{"op": "note.delete", "id": s.ai_deleted}])
     _edit(s, student, [{"op": "note.update", "id": "s1", "pitch": 63}], kind="undo")
     s.jobs["undecided"] = _run(s, student, tracks=[soprano], bars=[3, 4], candidates=2, seed=13)
+    # Piece model v2: a chord lane, a cue (its label names a participant), a tempo change, track order.
+    _edit(s, teacher, [{"op": "chord.add", "id": "ch1", "start": 2 * BAR, "duration": BAR, "symbol": "am7"},
+                       {"op": "cue.add", "id": "q1", "time_us": 12_200_000, "kind": "hit", "label": "door slam for Sam"},
+                       {"op": "tempo.set", "bar": 2, "tempo": 96}])
+    _edit(s, student, [{"op": "chord.update", "id": "ch1", "symbol": "Am9"}, {"op": "track.move", "id": bass, "index": 0},
+                       {"op": "piece.update", "start_offset_us": 3_600_000_000}])
     return s
 
 

@@ -48,6 +48,13 @@ def test_summaries_say_what_happened(session):
     assert undo["summary"].startswith("undo: changed 1 note")
 
 
+def test_summaries_of_chords_cues_tempo_and_track_order(session):
+    entries = [e for e in piece_history(piece_id=session.piece.pk)["entries"] if e["id"].startswith("e")]
+    teacher, student = entries[-2]["summary"], entries[-1]["summary"]
+    assert teacher == "added chord Am7 at bar 3; added cue 'door slam for Sam' at 00:00:12:05; tempo 96 from bar 3"
+    assert student == "changed chord Am7 to Am9 at bar 3; moved track Bass to position 1; set start offset 01:00:00:00"
+
+
 def test_diff_between_two_points_says_who(session):
     head = session.piece.__class__.objects.get(pk=session.piece.pk).head_seq
     first = session.jobs["accepted"].decision.event_seq

@@ -11,7 +11,7 @@
 // A pending message that no longer applies on the server state (it will be refused, or it was already
 // committed and its ack is on the way) is left out of the view but kept until the server answers.
 import { newId } from './ops.js';
-import { validateOps } from './schema.js';
+import { normalizeOps, validateOps } from './schema.js';
 import { applyOps, emptyState, NO_LIMITS, OpError } from './state.js';
 
 const RETRY_UNAVAILABLE_MS = 1000;
@@ -44,14 +44,17 @@ export class RoomClient {
   /**
    * Apply a local edit optimistically and return the `op` message to send (send it now, or let
    * reconnected() re-send it). Throws OpError, changing nothing, if the ops do not apply to the view.
-   * @param {object[]} ops
+   * @param {object[]} typed the ops; a key or chord symbol may be as typed ("e minor", "BbΔ7")
    * @param {{clientOpId?: string, intent?: "edit"|"undo"|"redo"}} [options] a client_op_id chosen beforehand
    *   (e.g. to key an undo entry), and why the edit is made (the server records undo/redo as such)
-   * @returns {{type: "op", client_op_id: string, ops: object[], base_seq: number, intent?: string}}
+   * @returns {{type: "op", client_op_id: string, ops: object[], base_seq: number, intent?: string}} `ops` hold
+   *   the canonical text: record these (not `typed`) for undo
    */
-  localEdit(ops, { clientOpId = newId('c'), intent = 'edit' } = {}) {
+  localEdit(typed, { clientOpId = newId('c'), intent = 'edit' } = {}) {
     if (!this.ready) throw new Error('no welcome yet: nothing to edit');
-    // As the server checks a client's ops: untrusted (no provenance), at most ops_per_message.
+    // As the server does: keys and chord symbols as people type them become canonical text first, then
+    // the ops are checked as a client's (untrusted: no provenance; at most ops_per_message).
+    const ops = normalizeOps(typed);
     validateOps(ops, { trusted: false, maxOps: this.limits.ops_per_message });
     this.view = applyOps(this.view, ops, this.me, this.limits);
     this.pending.push({ clientOpId, ops, intent });

@@ -9,7 +9,10 @@
 // - a note I added that someone then edited or deleted is not deleted by my undo;
 // - a note I moved whose pitch someone then changed gets its start back, but keeps their pitch;
 // - a note I deleted is not re-added when someone has since used its id, or its track is gone;
-// - bars I inserted are not removed when someone has written into them or changed the bar structure.
+// - bars I inserted are not removed when someone has written into them or changed the bar structure;
+// - a track I moved goes back only if nobody moved tracks since; a track I deleted comes back at its old
+//   position (or last, if the list is now shorter);
+// - chords and cues behave like notes; a tempo change goes back only if nobody changed that bar's tempo.
 // Skipped parts come back in `skipped` with a reason, for the UI to show.
 //
 // Wiring with room.js (keys let a refused op drop its history entry):
@@ -22,7 +25,9 @@ import { NO_LIMITS, openFold, OpError } from './state.js';
 import { barTicks } from './ticks.js';
 import { deepEqual, pick } from './util.js';
 
-const UPDATES = new Set(['note.update', 'track.update']);
+const UPDATES = new Set(['note.update', 'track.update', 'chord.update', 'cue.update']);
+// Updates of different targets that commute (chords do not: whether one fits depends on the others).
+const COMMUTING = new Set(['note.update', 'track.update', 'cue.update']);
 
 /** A person's undo and redo stacks. */
 export class UndoStack {
@@ -157,17 +162,31 @@ function tryParts(parts, trial, result) {
 function guard(part, trial) {
   const { expect } = part;
   switch (part.kind) {
-    case 'note.delete': {
-      const note = trial.note(part.id);
-      if (!note) return skip('someone else already deleted this note');
-      if (!deepEqual(pick(note, Object.keys(expect)), expect)) return skip('someone else changed this note since');
-      return keep(part);
-    }
+    case 'note.delete': return unchanged(part, trial.note(part.id), 'note');
+    case 'chord.delete': return unchanged(part, trial.chord(part.id), 'chord');
+    case 'cue.delete': return unchanged(part, trial.cue(part.id), 'cue');
     case 'note.update': return fields(part, trial.note(part.id), 'note');
     case 'track.update': return fields(part, trial.track(part.id), 'track');
+    case 'chord.update': return fields(part, trial.chord(part.id), 'chord');
+    case 'cue.update': return fields(part, trial.cue(part.id), 'cue');
     case 'piece.update': return fields(part, trial.piece, 'piece');
     case 'note.add':
       return trial.note(part.note.id) ? skip('a note with this id exists again') : keep(part);
+    case 'chord.add':
+      return trial.chord(part.chord.id) ? skip('a chord with this id exists again') : keep(part);
+    case 'cue.add':
+      return trial.cue(part.cue.id) ? skip('a cue with this id exists again') : keep(part);
+    case 'tempo.delete': case 'tempo.set': {
+      const now = trial.tempo.find((c) => c.bar === part.bar);
+      if ((now ? now.tempo : null) !== expect) return skip(`someone else changed the tempo at bar ${part.bar + 1} since`);
+      return keep(part);
+    }
+    case 'track.move': {
+      const index = trial.trackIndex(part.id);
+      if (index < 0) return skip('someone else deleted this track');
+      if (index !== expect) return skip('someone else moved the tracks since');
+      return keep({ ...part, index: Math.min(part.index, trial.tracks.length - 1) });
+    }
     case 'track.delete': {
       const track = trial.track(part.id);
       if (!track) return skip('someone else already deleted this track');
@@ -177,7 +196,8 @@ function guard(part, trial) {
     }
     case 'track.add': {
       if (trial.track(part.track.id)) return skip('a track with this id exists again');
-      return keep({ ...part, notes: part.notes.filter((n) => !trial.note(n.id)) });
+      return keep({ ...part, index: Math.min(part.index, trial.tracks.length),
+        notes: part.notes.filter((n) => !trial.note(n.id)) });
     }
     case 'bars.delete': case 'bars.insert': return bars(part, trial);
     default: throw new Error(`unknown part ${part.kind}`);
@@ -186,6 +206,13 @@ function guard(part, trial) {
 
 const keep = (part) => ({ part, reason: null });
 const skip = (reason) => ({ part: null, reason });
+
+// Delete what I added only while it is as I left it.
+function unchanged(part, target, what) {
+  if (!target) return skip(`someone else already deleted this ${what}`);
+  if (!deepEqual(pick(target, Object.keys(part.expect)), part.expect)) return skip(`someone else changed this ${what} since`);
+  return keep(part);
+}
 
 // Field by field: restore only what still holds the value my op left (last writer wins per field).
 function fields(part, target, what) {
@@ -206,18 +233,33 @@ function bars(part, trial) {
   if (piece.bars !== part.expect.bars || !deepEqual(piece.time_signature, part.expect.time_signature)) {
     return skip("someone else changed the piece's bars since");
   }
-  const asLeft = (n) => part.expect.notes.some((e) => e.id === n.id && e.start === n.start
-    && e.duration === n.duration);
-  if (part.kind === 'bars.insert') {
-    // Re-inserting removed bars cannot hurt anyone's notes; restore only what is still as I left it.
-    return keep({ ...part, notes: part.notes.filter((n) => !trial.note(n.id)),
-      restore: part.restore.filter(({ id }) => trial.note(id) && asLeft(trial.note(id))) });
-  }
-  // Removing the bars I inserted must not take or cut anyone's notes: nothing but my crossing notes there.
+  const asLeft = (kind) => (s) => part.expect[kind].some((e) => e.id === s.id && e.start === s.start
+    && e.duration === s.duration);
   const size = barTicks(piece.time_signature);
   const [from, to] = [part.at * size, (part.at + part.count) * size];
-  const inside = [...trial.notes()].filter((n) => n.start < to && n.start + n.duration > from);
-  return inside.every(asLeft) ? keep(part) : skip('someone else has written in the inserted bars');
+  if (part.kind === 'bars.insert') return keep(reinserted(part, trial, from, to - from, asLeft));
+  // Removing the bars I inserted must not take or cut anyone's work: nothing but my crossing notes and
+  // chords there, and no tempo change.
+  const inside = (spans) => [...spans].filter((s) => s.start < to && s.start + s.duration > from);
+  const mine = inside(trial.notes()).every(asLeft('notes')) && inside(trial.chords()).every(asLeft('chords'));
+  const tempo = trial.tempo.some((c) => c.bar >= part.at && c.bar < part.at + part.count);
+  return mine && !tempo ? keep(part) : skip('someone else has written in the inserted bars');
+}
+
+// Re-inserting removed bars cannot hurt anyone's work: put back what is still free and restore only what
+// is still as I left it. A chord whose time someone else's chord now covers (one lengthened into the cut)
+// stays out. Removed tempo changes always find their bars free again: everyone's later changes move right
+// with the re-inserted bars.
+function reinserted(part, trial, at, shift, asLeft) {
+  const moved = (s) => (s.start >= at ? s.start + shift : s.start);
+  const taken = [...trial.chords()].map((c) => [moved(c), moved(c) + c.duration]);
+  const chords = part.chords.filter((c) => !trial.chord(c.id)
+    && !taken.some(([start, end]) => start < c.start + c.duration && c.start < end));
+  return {
+    ...part, notes: part.notes.filter((n) => !trial.note(n.id)), chords,
+    restore: part.restore.filter(({ id }) => trial.note(id) && asLeft('notes')(trial.note(id))),
+    chordRestore: part.chordRestore.filter(({ id }) => trial.chord(id) && asLeft('chords')(trial.chord(id))),
+  };
 }
 
 // Merge update parts of the same target, so a long drag stays one small op message. Two parts merge when
@@ -228,11 +270,13 @@ function compact(parts) {
   for (const part of parts) {
     const target = (p) => p.kind === part.kind && p.id === part.id;
     let i = out.length - 1;
-    while (i >= 0 && !target(out[i]) && UPDATES.has(out[i].kind) && UPDATES.has(part.kind)) i -= 1;
+    while (i >= 0 && !target(out[i]) && COMMUTING.has(out[i].kind) && COMMUTING.has(part.kind)) i -= 1;
     if (i >= 0 && UPDATES.has(part.kind) && target(out[i])) {
       out[i] = merged(out[i], part);
     } else if (part.kind === 'piece.update' && out.length && out[out.length - 1].kind === 'piece.update') {
       out[out.length - 1] = merged(out[out.length - 1], part);
+    } else if (part.kind === 'track.move' && out.length && target(out[out.length - 1])) {
+      out[out.length - 1] = { ...out[out.length - 1], index: part.index }; // one drag: back to where it began
     } else {
       out.push(part);
     }

@@ -18,7 +18,7 @@ const ALL_KEYS = new Set([...Array(12).keys()]);
 export class PianoRoll extends HTMLElement {
   constructor() {
     super();
-    this.attachShadow({ mode: "open" }).innerHTML = `<style>
+    this.attachShadow({ mode: "open", delegatesFocus: true }).innerHTML = `<style>
       :host { display: block; position: relative; user-select: none; }
       canvas { display: block; width: 100%; height: 100%; touch-action: none; }
       canvas:focus-visible { outline: 3px solid #f5a524; outline-offset: -3px; }
@@ -34,7 +34,7 @@ export class PianoRoll extends HTMLElement {
     this.canvas.addEventListener("pointermove", (e) => this.onPointerMove(e));
     this.canvas.addEventListener("pointerup", (e) => this.onPointerUp(e));
     this.canvas.addEventListener("pointerleave", () => this.onPointerLeave());
-    this.canvas.addEventListener("contextmenu", (e) => e.preventDefault());
+    this.canvas.addEventListener("contextmenu", (e) => this.onContextMenu(e));
     this.canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     this.canvas.addEventListener("focus", () => { this.focused = true; this.render(); });
     this.canvas.addEventListener("blur", () => { this.focused = false; this.render(); });
@@ -149,7 +149,7 @@ export class PianoRoll extends HTMLElement {
       return this.emit("preview", { pitch: this.geometry.pitch(p.y), track: this.activeTrack });
     }
     if (p.y < RULER_HEIGHT) {
-      if (event.button === 2) return this.emit("bar-menu", { bar: this.barAt(p.x), x: event.clientX, y: event.clientY });
+      if (event.button === 2) return undefined; // the bar menu opens on `contextmenu`
       this.canvas.setPointerCapture(event.pointerId);
       return this.startBarSelect(event, p);
     }
@@ -185,6 +185,13 @@ export class PianoRoll extends HTMLElement {
     this.preview = null;
     if (gesture) gesture.up(event, this.point(event));
     this.render();
+  }
+
+  /** Right-click on the ruler: the bar menu (after pointerdown, so nothing closes it again at once). */
+  onContextMenu(event) {
+    event.preventDefault();
+    const p = this.point(event);
+    if (p.y < RULER_HEIGHT && p.x > KEYS_WIDTH) this.emit("bar-menu", { bar: this.barAt(p.x), x: event.clientX, y: event.clientY });
   }
 
   onPointerLeave() {

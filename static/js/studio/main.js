@@ -243,9 +243,8 @@ function showCard(d) { renderView.card(studio, d); }
 function render() {
   const state = studio.room.view;
   if (!state) return;
-  tracksPanel.aiTracks(ai.operation());
   const locked = studio.locked();
-  tracksPanel.render(state, { members: studio.members, locked, isOwner: studio.role === "owner" });
+  tracksPanel.render(state, { members: studio.members, locked, isOwner: studio.role === "owner", operation: ai.operation() });
   Object.assign(roll, { state, me: studio.me, locked, activeTrack: tracksPanel.active,
     colours: Object.fromEntries(studio.members.map((m) => [m.id, m.colour])),
     trackColours: Object.fromEntries(state.tracks.map((t) => [t.id, t.colour])),

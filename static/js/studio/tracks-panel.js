@@ -29,14 +29,18 @@ export class TracksPanel {
     });
   }
 
-  /** Redraw for this state; `locked` are the tracks you may not edit. */
-  render(state, { members, locked, isOwner }) {
+  /** Redraw for this state; `locked` are the tracks you may not edit, `operation` the AI's. */
+  render(state, { members, locked, isOwner, operation }) {
     this.state = state;
+    this.locked = locked;
     const tracks = state.tracks;
-    if (!tracks.some((t) => t.id === this.active)) {
-      this.active = (tracks.find((t) => !locked.has(t.id)) ?? tracks[0])?.id ?? null;
+    // Draw on a track you may edit: a track that is gone or got locked (own tracks only) hands over.
+    const usable = tracks.find((t) => !locked.has(t.id));
+    if (!tracks.some((t) => t.id === this.active) || (locked.has(this.active) && usable)) {
+      this.active = (usable ?? tracks[0])?.id ?? null;
     }
     for (const id of [...this.forAi]) if (!tracks.some((t) => t.id === id)) this.forAi.delete(id);
+    this.aiTracks(operation);
     for (const [id, li] of this.rows) if (!tracks.some((t) => t.id === id)) { li.remove(); this.rows.delete(id); }
     tracks.forEach((track, index) => {
       let li = this.rows.get(track.id);
@@ -52,7 +56,7 @@ export class TracksPanel {
     li.innerHTML = `<div class="row">
         <input type="checkbox" data-ai>
         <span class="swatch" aria-hidden="true"></span>
-        <button type="button" class="name" data-select></button><span class="lock" hidden> 🔒</span>
+        <button type="button" class="name" data-select></button><span class="lock" hidden>locked</span>
         <span class="toggles"><button type="button" data-mute>M</button><button type="button" data-solo>S</button><button
           type="button" data-edit>⋯</button></span></div>
       <span class="instrument"></span>
@@ -91,6 +95,10 @@ export class TracksPanel {
     }
     $("[data-edit]").setAttribute("aria-expanded", String(this.open === track.id));
     $("[data-edit]").setAttribute("aria-label", `Details of ${name}`);
+    for (const [field, words] of [["name", "name"], ["program", "sound"], ["colour", "colour"], ["volume", "volume"],
+      ["pan", "pan"], ["owner", "assigned to"]]) {
+      $(`[data-field=${field}]`).setAttribute("aria-label", `${name}: ${words}`);
+    }
     $(".instrument").textContent = [trackSound(track), owner && `for ${owner.name}`].filter(Boolean).join(" · ");
     const details = $(".details");
     details.hidden = this.open !== track.id;
@@ -106,7 +114,7 @@ export class TracksPanel {
     const ownerSelect = $("[data-field=owner]");
     const options = `<option value="">nobody</option>${members.map((m) =>
       `<option value="${m.id}">${escapeHtml(m.name)}</option>`).join("")}`;
-    if (ownerSelect.dataset.options !== options) { ownerSelect.innerHTML = options; ownerSelect.dataset.options = options; }
+    if (ownerSelect.optionsHtml !== options) { ownerSelect.innerHTML = options; ownerSelect.optionsHtml = options; }
     this.setField(ownerSelect, String(track.owner ?? ""), isOwner);
     $("[data-move='-1']").disabled = !editable || index === 0;
     $("[data-move='1']").disabled = !editable || index === count - 1;
@@ -177,13 +185,16 @@ export class TracksPanel {
 
   track(id) { return this.state.tracks.find((t) => t.id === id); }
 
-  /** The tracks the AI writes: the ticked ones, or (until someone ticks) what suits the operation. */
+  /**
+   * The tracks the AI writes: the ticked ones, or (until someone ticks) what suits the operation: for
+   * harmonize, the other tracks you may edit (your own voice alone when "own tracks only" leaves you one),
+   * otherwise the track you draw on. Drum tracks are never the AI's.
+   */
   aiTracks(operation) {
     if (!this.aiCustomised) {
-      const melodic = this.state?.tracks.filter((t) => t.channel !== 9) ?? [];
-      this.forAi = new Set(operation === "harmonize"
-        ? melodic.filter((t) => t.id !== this.active).map((t) => t.id)
-        : [this.active].filter(Boolean));
+      const mine = this.state?.tracks.filter((t) => t.channel !== 9 && !this.locked?.has(t.id)) ?? [];
+      const others = mine.filter((t) => t.id !== this.active).map((t) => t.id);
+      this.forAi = new Set(operation === "harmonize" && others.length ? others : [this.active].filter(Boolean));
     }
     return [...this.forAi];
   }
