@@ -107,12 +107,12 @@ def in_thread(fn):
 
 def test_overloaded_is_retried_after_retry_after(fragile_server):
     wait_idle(fragile_server.url)
-    busy, _ = in_thread(lambda: RemoteGenerator(fragile_server.url, TOKEN, timeout=30).generate(request(candidates=2)))
+    busy, _ = in_thread(lambda: RemoteGenerator(fragile_server.url, TOKEN, timeout=30).generate(request(candidates=4)))
     while RemoteGenerator(fragile_server.url, TOKEN).health()["in_flight"] == 0:
         time.sleep(0.01)
     with pytest.raises(ModelUnavailable, match="is overloaded \\(all 1 slots are taken"):
         RemoteGenerator(fragile_server.url, TOKEN, timeout=30, retries=0).generate(request(candidates=1))
-    patient = RemoteGenerator(fragile_server.url, TOKEN, timeout=30, retries=3)
+    patient = RemoteGenerator(fragile_server.url, TOKEN, timeout=30, retries=5)
     assert len(patient.generate(request(candidates=1)).candidates) == 1    # waited for retry_after, then served
     busy.join()
 

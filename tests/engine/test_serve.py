@@ -111,7 +111,7 @@ def slow_request(candidates):
 
 def test_over_the_bound_a_request_is_answered_overloaded(slow_server):
     wait_idle(slow_server.url)
-    first = threading.Thread(target=ask, args=(slow_server.url, "POST", P.GENERATE, slow_request(2)))
+    first = threading.Thread(target=ask, args=(slow_server.url, "POST", P.GENERATE, slow_request(3)))   # 1.2 s
     first.start()
     try:
         while ask(slow_server.url, "GET", P.HEALTH)[1]["in_flight"] == 0:
@@ -126,7 +126,7 @@ def test_over_the_bound_a_request_is_answered_overloaded(slow_server):
 
 def test_a_generation_past_the_timeout_is_answered_timeout_and_holds_its_slot(slow_server):
     wait_idle(slow_server.url)
-    status, data, _ = ask(slow_server.url, "POST", P.GENERATE, slow_request(6))     # 2.4 s of work, 1.5 s allowed
+    status, data, _ = ask(slow_server.url, "POST", P.GENERATE, slow_request(8))     # 3.2 s of work, 1.5 s allowed
     assert (status, data["code"]) == (504, "timeout") and "1.5 s" in data["message"]
     assert ask(slow_server.url, "GET", P.HEALTH)[1]["in_flight"] == 1          # still running: still counted
     wait_idle(slow_server.url)
