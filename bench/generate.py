@@ -8,6 +8,10 @@ waits for the `proposal`, then for `ready`, and rejects it. After each request, 
 idle again, the same engine request (same piece, region, seed, candidates) runs in this process,
 on a worker thread with torch's default threads, as in the server.
 Stack overhead per request = end-to-end minus the engine time the proposal reports for that job.
+Then the remote path (bench/_remote.py): the same engine requests in this process and through a model
+server (`python -m engine.serve` on 127.0.0.1 via engine.remote.RemoteGenerator), alternating; its
+overhead per request is the round trip minus the engine time the server reports. `--remote-only`
+skips the studio part.
 Everything started or written is removed when it ends, also on Ctrl+C or an error.
 """
 import argparse
@@ -26,6 +30,7 @@ from websockets.exceptions import ConnectionClosed
 
 from deploy.processes import Server, free_port
 
+from . import _remote
 from ._load import Target, clock, open_socket, percentile
 from ._studio import PRODUCTION_SWITCHES, ROOT, cpu_model, studio_env
 
@@ -230,6 +235,8 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=20, help="measured requests per case (default 20)")
     parser.add_argument("--budget", type=float, default=600,
                         help="seconds after which no new request starts; what was measured is reported (default 600)")
+    parser.add_argument("--remote-only", action="store_true",
+                        help="measure only the remote model server against in-process (no studio)")
     args = parser.parse_args(argv)
     if not (1 <= args.requests <= 200 and 0 < args.budget <= 3600):
         parser.error("keep --requests 1-200 and --budget 0-3600")
@@ -245,14 +252,18 @@ def main(argv=None) -> int:
     started = clock()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-generate-") as tmp:
-            results = run(args, Path(tmp))
+            results = None if args.remote_only else run(args, Path(tmp))
+            cases = [(label, op, which, bars) for label, op, which, bars in CASES]
+            remote = _remote.measure(args, Path(tmp), cases, MELODY, CANDIDATES)
     except KeyboardInterrupt:
         print("\ninterrupted: server stopped, temp files removed", file=sys.stderr)
         return 130
-    except (RuntimeError, asyncio.TimeoutError, OSError, ConnectionClosed) as error:
+    except (RuntimeError, asyncio.TimeoutError, OSError, ConnectionClosed, ValueError) as error:
         print(f"\nfailed: {type(error).__name__}: {error}\n(server stopped, temp files removed)", file=sys.stderr)
         return 1
-    report(results)
+    if results is not None:
+        report(results)
+    _remote.report(remote)
     print(f"\ndone in {clock() - started:.0f} s; now {load_line()}")
     return 0
 

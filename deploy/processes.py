@@ -1,8 +1,9 @@
 """A child process: started in its own process group, logging to a file, waited for until it is
 ready, and stoppable gently (SIGTERM) or brutally (SIGKILL, for the fault tests). Nothing here
 knows about Django. The one way the studio starts a child server: the topology launcher
-(topology.py), the tests (tests/studio_server.py, tests/faults/) and the benchmarks (bench/) all
-use it, so it lives here, in production code that imports neither tests nor bench."""
+(topology.py), the tests (tests/studio_server.py, tests/engine/model_server.py, tests/faults/) and
+the benchmarks (bench/) all use it, so it lives here, in production code that imports neither tests
+nor bench."""
 import os
 import signal
 import socket

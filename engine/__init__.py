@@ -6,7 +6,8 @@ The studio's generation engine: no Django in here.
     gen.capabilities(); gen.generate(request_dict_or_GenerateRequest)
 
 Backends are chosen by a dotted path (like Django's MESSAGE_STORAGE):
-"engine.neural.NeuralGenerator" (default) or "engine.ngram.NgramGenerator".
+"engine.neural.NeuralGenerator" (default), "engine.ngram.NgramGenerator", or
+"engine.remote.RemoteGenerator" (a model server, docs/model-protocol.md).
 The device comes from the `device` argument or STUDIO_DEVICE ("cuda", "cpu",
 "auto" = cuda when available).
 """
@@ -30,7 +31,7 @@ def load_generator(path=None, **kwargs):
         cls = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError, ValueError) as e:
         raise ImportError(f"cannot load generator {path!r}: {e}; known backends: "
-                          "engine.neural.NeuralGenerator, engine.ngram.NgramGenerator") from e
+                          "engine.neural.NeuralGenerator, engine.ngram.NgramGenerator, engine.remote.RemoteGenerator") from e
     return cls(**kwargs)
 
 

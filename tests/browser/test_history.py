@@ -102,7 +102,9 @@ def test_scrub_filter_diff_and_regenerate_exactly(history_server, session, new_p
     accept.locator("button.jump").click()
     roll_shows(page, accept_seq, session)
     expect(page.locator("#diff-summary")).to_contain_text(f"From edit {accept_seq - 1} to edit {accept_seq}")
-    expect(page.locator(f"#diff-result details[data-actor='user:{session['student']}']")).to_contain_text("written by AI")
+    # The accepted notes are listed under the AI that wrote them, with who accepted them (not under the person).
+    expect(page.locator("#diff-result details[data-actor^='model:']")).to_contain_text("accepted by")
+    expect(page.locator(f"#diff-result details[data-actor='user:{session['student']}']")).to_have_count(0)
 
     # Filters: hide the student, then show only proposals.
     student = f"user:{session['student']}"

@@ -25,3 +25,12 @@ def neural_gen():
 @pytest.fixture(scope="session", params=["ngram", "neural"])
 def gen(request, ngram_gen, neural_gen):
     return ngram_gen if request.param == "ngram" else neural_gen
+
+
+@pytest.fixture(scope="session")
+def ngram_server(tmp_path_factory):
+    """`python -m engine.serve` with the small n-gram (the same model as ngram_gen), for the protocol tests."""
+    from tests.engine.model_server import ModelServer, started
+    server, = started(ModelServer("tests.engine.served_backends.SmallNgram", tmp_path_factory.mktemp("serve")))
+    yield server
+    server.stop()

@@ -115,6 +115,15 @@ export class PianoRoll extends HTMLElement {
     g.clampPitch(this.noteAreaHeight());
   }
 
+  /**
+   * The notes a pointer acts on: in draw mode only the active track's (the other tracks are faded
+   * background, and a click there draws on the active track); in select mode every visible note.
+   */
+  touchable() {
+    const notes = this.visibleNotes();
+    return this.tool === "draw" && this.activeTrack ? notes.filter((n) => n.track === this.activeTrack) : notes;
+  }
+
   emit(kind, detail = {}) {
     this.dispatchEvent(new CustomEvent("intent", { detail: { kind, ...detail } }));
   }
@@ -155,7 +164,7 @@ export class PianoRoll extends HTMLElement {
     }
     this.canvas.setPointerCapture(event.pointerId);
     if (p.y > bottom) return this.startVelocity(event, p);
-    const hit = this.geometry.hit(this.visibleNotes(), p.x, p.y);
+    const hit = this.geometry.hit(this.touchable(), p.x, p.y);
     if (event.button === 2) {
       if (hit && this.editable(hit.note)) this.emit("delete", { ids: [hit.note.id] });
       return;
@@ -172,10 +181,11 @@ export class PianoRoll extends HTMLElement {
     const pitch = p.y > RULER_HEIGHT && p.y < noteAreaBottom(p.height) ? this.geometry.pitch(p.y) : null;
     if (pitch !== this.hoverPitch) { this.hoverPitch = pitch; this.render(); }
     if (!inNotes) { this.emit("hover", { note: null }); return; }
-    const hit = this.geometry.hit(this.visibleNotes(), p.x, p.y);
+    const hit = this.geometry.hit(this.touchable(), p.x, p.y);
     this.canvas.style.cursor = this.readOnly ? "default"
       : hit ? (hit.edge ? "ew-resize" : "grab") : (this.tool === "draw" ? "crosshair" : "default");
-    this.emit("hover", { note: hit?.note ?? null, x: event.clientX, y: event.clientY });
+    const seen = hit ?? this.geometry.hit(this.visibleNotes(), p.x, p.y); // any note's card, even a faded one's
+    this.emit("hover", { note: seen?.note ?? null, x: event.clientX, y: event.clientY });
     this.emit("cursor", { tick: Math.max(0, Math.round(this.geometry.tick(p.x))), pitch });
   }
 
