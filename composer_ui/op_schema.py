@@ -6,6 +6,8 @@ must be real ints (not floats, bools, NaN or strings) and within bounds.
 """
 import re
 
+from engine.picture.timecode import RATES as TIMECODE_RATES
+
 from .errors import OpError  # noqa: F401 (its home is errors.py; callers import it from here too)
 from .symbols import is_canonical_chord, normalize_chord, normalize_key
 
@@ -13,7 +15,7 @@ MAX_TICK = 10_000_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 KEY_PATTERN = re.compile(r"^[A-G](#|b)? (major|minor)$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-f]{6}$")
-FPS = ("24", "25", "29.97df", "30")
+FPS = tuple(TIMECODE_RATES)  # the timecode rates a piece may use (engine/picture/timecode.py names them)
 CUE_KINDS = ("hit", "cadence", "start", "stop")
 MAX_TIME_US = 86_400_000_000  # a day of picture time, in microseconds
 DENOMINATORS = (1, 2, 4, 8, 16, 32)

@@ -3,7 +3,7 @@ from collections import Counter
 
 from ..attribution import bar_of, bar_ranges
 from ..op_schema import OWNER_ONLY_FIELDS
-from ..timecode import format_timecode
+from engine.picture.timecode import format_us as format_timecode
 from .summary_piece_data import CHORD_OPS, chord_parts, other_part
 from .walk import Step, touched_notes
 

@@ -1,7 +1,7 @@
 """Plain English for the piece data of model v2: the chord lane, cues, the tempo map, track order
 ("added chord Am7 at bar 3", "tempo 96 from bar 9", "cue 'door slam' at 00:00:12:05")."""
 from ..interop.attribution import bar_of, bar_ranges
-from ..timecode import format_timecode
+from engine.picture.timecode import format_us as format_timecode
 
 CHORD_OPS = ("chord.add", "chord.update", "chord.delete")
 _LISTED = 3  # more chord ops of a kind than this in one event are counted, not listed

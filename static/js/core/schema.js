@@ -7,6 +7,7 @@
 // - A field whose value is `undefined` counts as absent, because JSON.stringify drops it on the wire.
 
 import { isCanonicalChord, normalizeChord, normalizeKey } from './symbols.js';
+import { RATE_NAMES } from './timecode.js';
 import { OpError } from './util.js';
 
 export { OpError };
@@ -19,8 +20,8 @@ export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const KEY_PATTERN = /^[A-G](#|b)? (major|minor)$/;
 const DENOMINATORS = [1, 2, 4, 8, 16, 32];
 const COLOUR_PATTERN = /^#[0-9a-f]{6}$/;
-/** Timecode rates of piece.update `fps`. */
-export const FPS = Object.freeze(['24', '25', '29.97df', '30']);
+/** Timecode rates of piece.update `fps` (core/timecode.js names them). */
+export const FPS = RATE_NAMES;
 /** The kinds of a cue. */
 export const CUE_KINDS = Object.freeze(['hit', 'cadence', 'start', 'stop']);
 /** A day of picture time in microseconds: the most a cue's time_us or the piece's start_offset_us holds. */
