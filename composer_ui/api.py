@@ -203,6 +203,8 @@ def job_decide(request, body, piece_id, job_id):
 @api("POST")
 def job_regenerate(request, body, piece_id, job_id):
     fields = protocol.parse_regenerate({"type": "regenerate", **body, "job_id": job_id})
-    job = services.generation_regenerate(piece_id=piece_id, user=request.user, **fields)
+    job, set_aside = services.generation_regenerate(piece_id=piece_id, user=request.user, **fields)
+    if set_aside is not None:
+        broadcast.to_room_from_sync(piece_id, selectors.job_as_message(set_aside))
     broadcast.to_room_from_sync(piece_id, selectors.job_as_message(job))
     return {"job": selectors.job_as_message(job)}, 202

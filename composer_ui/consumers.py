@@ -146,8 +146,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_regenerate(self, message):
         self.limit(self.op_bucket)
-        job = await db(services.generation_regenerate)(piece_id=self.piece_id, user=self.user,
-                                                       **protocol.parse_regenerate(message))
+        job, set_aside = await db(services.generation_regenerate)(piece_id=self.piece_id, user=self.user,
+                                                                  **protocol.parse_regenerate(message))
+        if set_aside is not None:
+            await self.announce_job(set_aside)  # everyone closes the proposal it replaces
         await self.announce_job(job)
 
     async def on_cancel(self, message):

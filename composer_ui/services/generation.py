@@ -50,12 +50,24 @@ def generation_request(*, piece_id: int, user, operation, tracks, bars, controls
     return job
 
 
-def generation_regenerate(*, piece_id: int, job_id: int, user, request_id: str = "") -> Job:
-    """The same request again with a fresh seed (against the piece as it is now)."""
+def generation_regenerate(*, piece_id: int, job_id: int, user, request_id: str = "") -> tuple[Job, Job | None]:
+    """The same request again with a fresh seed (against the piece as it is now).
+
+    Asking again sets the old proposal aside: if it is still open it becomes `rejected` (with a Decision),
+    in the same transaction as the new job, so it cannot come back for anyone after a reload. Returns the
+    new job and the old one when it was set aside (the caller tells the room about both).
+    """
     job = _job_for_member(piece_id, job_id, user)
-    return generation_request(piece_id=job.piece_id, user=user, operation=job.operation, tracks=job.tracks,
-                              bars=[job.start_bar, job.end_bar], controls=job.controls,
-                              candidates=job.num_candidates, request_id=request_id, parent=job)
+    with transaction.atomic():
+        new = generation_request(piece_id=job.piece_id, user=user, operation=job.operation, tracks=job.tracks,
+                                 bars=[job.start_bar, job.end_bar], controls=job.controls,
+                                 candidates=job.num_candidates, request_id=request_id, parent=job)
+        set_aside = Job.objects.filter(pk=job.pk, status=Job.READY).update(status=Job.REJECTED)
+        if set_aside:
+            Decision.objects.create(job=job, user=user, action=Decision.REJECT, candidate=None, auditioned=[],
+                                    stale=selectors.proposal_is_stale(job), forced=False, event_seq=None)
+    job.refresh_from_db()
+    return new, (job if set_aside else None)
 
 
 def job_cancel(*, piece_id: int, job_id: int, user) -> Job:

@@ -91,3 +91,14 @@ def test_stale_warning_invites_and_members_without_a_reload(studio_server, new_p
     kim.mouse.click(*roll_xy(kim, 960, 55))
     ana.wait_for_function("Object.values(window.studio.room.view.notes).some(n => n.pitch === 55)")
     expect(ana.locator("#ai-stale")).to_be_visible()
+
+    # Ask -> Regenerate -> Reject: nothing comes back after a reload (the first proposal stayed open).
+    ana.get_by_role("button", name="Regenerate").click()
+    ana.wait_for_function("window.studio.ai.proposals.size === 1 && [...window.studio.ai.proposals.values()][0].stale === false",
+                          timeout=90_000)
+    ana.locator("#ai-reject").click()
+    expect(ana.locator("#ai-proposal")).to_be_hidden()
+    ana.reload()
+    ana.wait_for_function("window.studio && window.studio.room.ready")
+    ana.wait_for_timeout(1500)  # the open proposals come right after the welcome, if any
+    expect(ana.locator("#ai-proposal")).to_be_hidden()

@@ -4,7 +4,7 @@ from unittest import mock
 import pytest
 from channels.db import database_sync_to_async as db
 
-from composer_ui.models import GenerationJob
+from composer_ui.models import Decision, GenerationJob
 
 from .factories import make_user, receive_until, room
 from .generation_helpers import satb_piece, track_ids
@@ -70,13 +70,18 @@ async def test_regenerate_cancel_and_refusals_over_the_room():
                                "candidates": 1})
         first = await until_status(ws, "ready", timeout=60)
         await ws.send_json_to({"type": "regenerate", "job_id": first["job_id"], "request_id": "again"})
+        set_aside = await until_status(watcher, "rejected")  # everyone closes the proposal it replaces
+        assert set_aside["job_id"] == first["job_id"]
         again = await until_status(ws, "queued")
         assert again["parent"] == first["job_id"] and again["request_id"] == "again"
         await ws.send_json_to({"type": "decide", "job_id": 999999, "reject": True})
         assert (await receive_until(ws, "error"))["code"] == "not_found"
         await until_status(ws, "ready", timeout=60)
-    jobs = await db(lambda: list(GenerationJob.objects.filter(piece=piece).values_list("status", flat=True)))()
-    assert sorted(jobs) == ["ready", "ready"]
+    jobs = await db(lambda: dict(GenerationJob.objects.filter(piece=piece).values_list("pk", "status")))()
+    # Regenerate -> the first proposal was set aside, not left open to come back after a reload.
+    assert jobs == {first["job_id"]: "rejected", again["job_id"]: "ready"}
+    decisions = await db(lambda: list(Decision.objects.filter(job_id=first["job_id"]).values_list("action", "user_id")))()
+    assert decisions == [(Decision.REJECT, editor.pk)]
 
 
 async def test_a_client_joining_later_is_shown_the_open_proposals():

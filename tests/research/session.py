@@ -92,7 +92,7 @@ def _edit(s, user, ops, kind="edit"):
 
 def _run(s, user, *, regenerate=None, **request):
     if regenerate is not None:
-        job = services.generation_regenerate(piece_id=s.piece.pk, job_id=regenerate.pk, user=user)
+        job, _ = services.generation_regenerate(piece_id=s.piece.pk, job_id=regenerate.pk, user=user)
     else:
         job = services.generation_request(piece_id=s.piece.pk, user=user, operation="infill", **request)
     jobs.generation_run(job_id=job.pk)  # or a background pool of a live server ran it first

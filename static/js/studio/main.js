@@ -267,5 +267,6 @@ function setConnection(status) {
 }
 
 studio.audio = audio;
+studio.ai = ai;
 studio.tracks = tracksPanel;
 window.studio = studio; // for the browser tests and the curious
