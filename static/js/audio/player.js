@@ -1,5 +1,8 @@
 // The transport: a lookahead scheduler on the AudioContext clock ("a tale of two clocks"):
-// every 25 ms, schedule the notes that start in the next 100 ms. Ticks at 480 per quarter.
+// every 25 ms, schedule the notes that start in the next 100 ms. Ticks at 480 per quarter; times follow
+// the piece's tempo map through core/transport.js (a constant tempo when the source gives no map).
+import { tempoMap } from "../core/tempo-map.js";
+import { beatSecondsAt, durationSeconds, timeline } from "../core/transport.js";
 
 const LOOKAHEAD_S = 0.1;
 const INTERVAL_MS = 25;
@@ -9,8 +12,10 @@ export class Player {
    * @param {{context: AudioContext, synth: {play: Function, click: Function, stopAll: Function}}} parts
    * @param {() => {notes: object[], tempo: number, beatTicks: number, barTicks: number,
    *                 programOf: (track: string) => number, audible: (note: object) => boolean,
-   *                 voiceOf?: (track: string) => {program: number, channel?: number, volume?: number, pan?: number}}} source
-   *   voiceOf, when given, says how a track sounds: its program, MIDI channel, volume (CC7) and pan (CC10).
+   *                 voiceOf?: (track: string) => {program: number, channel?: number, volume?: number, pan?: number},
+   *                 tempoMap?: object}} source
+   *   voiceOf, when given, says how a track sounds: its program, MIDI channel, volume (CC7) and pan (CC10);
+   *   tempoMap (core/tempo-map.js), when given, times everything (else `tempo` throughout).
    */
   constructor({ context, synth }, source) {
     this.context = context;
@@ -27,14 +32,16 @@ export class Player {
 
   get playing() { return this.timer !== null; }
 
+  /** The clock of this run: the source's tempo map, from the start tick, around the loop. */
+  clock(src = this.source()) {
+    return timeline(src.tempoMap ?? tempoMap([4, 4], src.tempo), this.startTick, this.loop);
+  }
+
   /** Current playhead in ticks (for drawing). */
   tickNow() {
     if (!this.playing) return this.startTick ?? 0;
-    const { tempo } = this.source();
-    const ticks = Math.max(0, this.context.currentTime - this.t0) * (tempo / 60) * 480;
-    const raw = this.startTick + ticks;
-    if (this.loop) return this.loop[0] + ((raw - this.loop[0]) % (this.loop[1] - this.loop[0]));
-    return raw;
+    const clock = this.clock();
+    return clock.pieceTick(clock.ticks(Math.max(0, this.context.currentTime - this.t0)));
   }
 
   play(fromTick = 0) {
@@ -51,7 +58,7 @@ export class Player {
   /** The count-in: one bar of clicks from `when`; returns its length in seconds. */
   clickBar(when) {
     const src = this.source();
-    const beatSeconds = src.beatTicks / ((src.tempo / 60) * 480);
+    const beatSeconds = beatSecondsAt(src.tempoMap ?? tempoMap([4, 4], src.tempo), this.startTick, src.beatTicks);
     const beats = Math.round(src.barTicks / src.beatTicks);
     for (let b = 0; b < beats; b++) this.synth.click(when + b * beatSeconds, b === 0);
     return beats * beatSeconds;
@@ -67,8 +74,9 @@ export class Player {
 
   schedule() {
     const src = this.source();
-    const ticksPerSecond = (src.tempo / 60) * 480;
-    const horizon = this.startTick + (this.context.currentTime + LOOKAHEAD_S - this.t0) * ticksPerSecond;
+    const map = src.tempoMap ?? tempoMap([4, 4], src.tempo);
+    const clock = this.clock(src);
+    const horizon = clock.ticks(this.context.currentTime + LOOKAHEAD_S - this.t0);
     const end = this.loop ? Infinity : Math.max(...src.notes.map((n) => n.start + n.duration), 0);
     if (!this.loop && this.scheduledUntil > end) { this.stop(); this.onTick(null); return; }
     const now = this.context.currentTime;
@@ -83,8 +91,9 @@ export class Player {
         if (at >= from && at < windowEnd && (!this.loop || (note.start >= this.loop[0] && note.start < this.loop[1]))
             && src.audible(note)) {
           const voice = src.voiceOf ? src.voiceOf(note.track) : { program: src.programOf(note.track) };
-          const when = this.t0 + (at - this.startTick) / ticksPerSecond;
-          this.synth.play({ pitch: note.pitch, velocity: note.velocity, ...voice, when, duration: note.duration / ticksPerSecond });
+          const when = this.t0 + clock.seconds(at);
+          this.synth.play({ pitch: note.pitch, velocity: note.velocity, ...voice, when,
+            duration: durationSeconds(map, note.start, note.duration) });
           this.onNote(note, voice, when);
         }
       }
@@ -92,7 +101,7 @@ export class Player {
         const first = Math.ceil(from / src.beatTicks) * src.beatTicks;
         for (let beat = first; beat < windowEnd; beat += src.beatTicks) {
           const pieceTick = beat - offset;
-          this.synth.click(this.t0 + (beat - this.startTick) / ticksPerSecond, pieceTick % src.barTicks === 0);
+          this.synth.click(this.t0 + clock.seconds(beat), pieceTick % src.barTicks === 0);
         }
       }
       from = windowEnd;

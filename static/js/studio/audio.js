@@ -5,6 +5,7 @@ import { Player } from "../audio/player.js";
 import { createSoundFontSynth } from "../audio/soundfont.js";
 import { Synth } from "../audio/synth.js";
 import { barTicks, beatTicks } from "../core/ticks.js";
+import { pieceTempoMap } from "../core/transport.js";
 
 export class Audio {
   /** @param {() => {state: object, tracks: {audible: Function}}} source */
@@ -59,7 +60,7 @@ export class Audio {
     // Each track plays on its own MIDI channel with its program, volume and pan (as in the MIDI export).
     const voices = Object.fromEntries(state.tracks.map((t) => [t.id,
       { program: t.program, channel: t.channel, volume: t.volume ?? 100, pan: t.pan ?? 64 }]));
-    return { notes, tempo: piece.tempo, beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
+    return { notes, tempo: piece.tempo, tempoMap: pieceTempoMap(piece, state.tempo_changes), beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
       programOf: (track) => voices[track]?.program ?? 0, voiceOf: (track) => voices[track] ?? { program: 0 },
       audible: (note) => tracks.audible(note.track) };
   }
