@@ -5,7 +5,8 @@ counts) before anything is built from it; the ops then pass op_schema and
 apply_ops like any other edit.
 
 The neutral score: ``{"format", "title", "tempos": [[tick, bpm]], "time_signatures": [[tick, n, d]],
-"keys": [[tick, "G major"]], "pickup": ticks, "tracks": [{"name", "program", "channel", "drum", "volume"?,
+"keys": [[tick, "G major"]], "markers"?: [[tick, text]], "smpte_offset"?: [h, m, s, f, sub, rate] | None,
+"pickup": ticks, "tracks": [{"name", "program", "channel", "drum", "volume"?,
 "pan"?, "notes": [[start, duration, pitch, velocity]]}], "warnings": [...]}`` at 480 ticks per quarter.
 """
 import math
@@ -13,7 +14,8 @@ import re
 
 from ..op_schema import DENOMINATORS, KEY_PATTERN, MAX_TICK
 from ..state import TICKS_PER_QUARTER, bar_ticks
-from .midi_read import Refusal
+from . import picture_marks
+from .midi_read import MAX_MARKERS, SMPTE_RATES, Refusal
 
 GRID = TICKS_PER_QUARTER // 4  # a 16th note
 MAX_SCORE_TRACKS = 256
@@ -66,6 +68,15 @@ def validate_score(score) -> dict:
         for entry in entries:
             if not isinstance(entry, list) or len(entry) != len(checks) or not all(c(v) for c, v in zip(checks, entry)):
                 bad(name)
+    markers = score.get("markers", [])
+    if not isinstance(markers, list) or len(markers) > MAX_MARKERS or not all(
+            isinstance(m, list) and len(m) == 2 and _int(m[0], 0, MAX_TICK) and isinstance(m[1], str)
+            and len(m[1]) <= 200 for m in markers):
+        bad("markers")
+    smpte = score.get("smpte_offset")
+    if smpte is not None and not (isinstance(smpte, list) and len(smpte) == 6 and all(
+            _int(v, 0, hi) for v, hi in zip(smpte[:5], (23, 59, 59, 29, 99))) and smpte[5] in SMPTE_RATES):
+        bad("SMPTE offset")
     if not _int(score.get("pickup", 0), 0, MAX_TICK):
         bad("pickup")
     if not isinstance(score.get("warnings", []), list) or not all(isinstance(w, str) for w in score.get("warnings", [])):
@@ -98,14 +109,11 @@ def _first_and_changes(entries, key):
 def piece_settings(score: dict, warnings: list) -> dict:
     """Tempo, meter and key from the file: the first of each; later changes are reported."""
     settings = {}
-    tempo, changes = _first_and_changes(score.get("tempos", []), lambda t: round(t[1]))
+    tempo, _ = _first_and_changes(score.get("tempos", []), lambda t: round(t[1]))  # later ones: picture_ops
     bpm = round(tempo[1]) if tempo else 120
     if not 20 <= bpm <= 400:
         warnings.append(f"the file's tempo {bpm} BPM is outside 20-400; using {min(400, max(20, bpm))}")
         bpm = min(400, max(20, bpm))
-    if changes:
-        warnings.append(f"the file changes tempo {changes} time{'s' if changes > 1 else ''}; the studio keeps one "
-                        f"tempo per piece, so the first, {bpm} BPM, was kept (notes keep their beats)")
     settings["tempo"] = bpm
     signature, changes = _first_and_changes(score.get("time_signatures", []), lambda s: (s[1], s[2]))
     meter = [4, 4]
@@ -127,6 +135,45 @@ def piece_settings(score: dict, warnings: list) -> dict:
         warnings.append(f"the key changes {changes} time{'s' if changes > 1 else ''}; the piece keeps the first, {key}")
     settings["key"] = key
     return settings
+
+
+def _picture_ops(score: dict, piece: dict, shift: int, new_piece: bool, warnings: list) -> list:
+    """A new piece takes the file's tempo changes at bar starts, its SMPTE offset and its cue markers (as the
+    studio writes them); an existing piece keeps its own map and cues, and is told what was left out."""
+    tempos = [[tick + shift, bpm] for tick, bpm in score.get("tempos", [])]
+    markers = [[tick + shift, text] for tick, text in score.get("markers", [])]
+    changes, notes = picture_marks.tempo_changes_from(tempos, piece["time_signature"], piece["tempo"])
+    cue_markers = sum(1 for _, text in markers if picture_marks.MARKER.match(text))
+    if not new_piece:
+        if changes:
+            warnings.append(f"the piece keeps its own tempo map (the file changes tempo {len(changes)} "
+                            f"time{'s' if len(changes) > 1 else ''})")
+        if cue_markers:
+            warnings.append(f"{cue_markers} cue marker{'s were' if cue_markers > 1 else ' was'} not imported: "
+                            "a new piece takes a file's cues, or import them as a cue sheet")
+        return []
+    warnings.extend(notes)
+    ops, settings = [], {}
+    late = [c for c in changes if c["bar"] >= piece["bars"]]
+    if late:
+        warnings.append(f"{len(late)} tempo change{'s' if len(late) > 1 else ''} after the last note "
+                        f"{'were' if len(late) > 1 else 'was'} left out")
+    smpte = score.get("smpte_offset")
+    if smpte:
+        fps = picture_marks.RATES_FROM_MIDI[smpte[5]]
+        offset = picture_marks.smpte_to_us(*smpte[:5], fps)
+        if offset is None:
+            warnings.append("the file's SMPTE offset names no real frame; bar 1 starts at 00:00:00:00")
+        else:
+            settings = {"fps": fps, "start_offset_us": offset}
+            ops.append({"op": "piece.update", **settings})
+    kept = [c for c in changes if c["bar"] < piece["bars"]]
+    ops += [{"op": "tempo.set", "bar": c["bar"], "tempo": c["tempo"]} for c in kept]
+    if cue_markers:
+        placed = {"piece": {**piece, **settings}, "tempo_changes": kept}
+        cues, _ = picture_marks.cues_from_markers(markers, placed)
+        ops += [{"op": "cue.add", **cue} for cue in cues]
+    return ops
 
 
 def _snap(tick: int) -> int:
@@ -208,6 +255,8 @@ def plan_import(score: dict, *, base_state: dict, new_piece: bool, quantize: boo
     elif bars_needed > piece["bars"]:
         ops.append({"op": "piece.update", "bars": bars_needed})
         warnings.append(f"the piece grew from {piece['bars']} to {bars_needed} bars to hold the file")
+    ops += _picture_ops(score, {**piece, "bars": bars_needed if new_piece else max(bars_needed, piece["bars"])},
+                        shift, new_piece, warnings)
     taken = {t["id"] for t in base_state["tracks"]}
     prefix = "imp-" + (record.get("sha256") or "0" * 8)[:8]
     provenance = {"author": author, "import": record}

@@ -1,7 +1,8 @@
 """State -> Standard MIDI File (type 1 or 0, 480 ticks per quarter) and its provenance sidecar. Pure.
 
-Type 1: track 0 is the conductor (title, tempo, time and key signature, a text event naming the
-contributors, one marker per AI-accepted region); then one track per studio track, in order, with
+Type 1: track 0 is the conductor (title, the tempo map, time and key signature, a text event naming the
+contributors, one marker per AI-accepted region; for a piece scored to picture an SMPTE offset for bar 1's
+picture time and one marker per cue, picture_marks.py); then one track per studio track, in order, with
 its name, program, volume (CC 7) and pan (CC 10) on its channel, its notes, and a text event where
 each AI region starts in it.
 Type 0 merges everything into one track; each studio track's name follows a channel prefix.
@@ -14,7 +15,7 @@ import io
 import mido
 
 from ..state import TICKS_PER_QUARTER, bar_ticks
-from . import attribution
+from . import attribution, picture_marks
 from .keys import midi_key
 
 # At one tick, metas come first, then program changes (and the volume and pan controllers), then note-offs
@@ -34,11 +35,19 @@ def conductor_events(state: dict, names: dict, *, seq: int | None, statement: di
     numerator, denominator = piece["time_signature"]
     events = [
         (0, _META, 0, mido.MetaMessage("track_name", name=_text(piece["title"]))),
-        (0, _META, 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece["tempo"]))),
         (0, _META, 2, mido.MetaMessage("time_signature", numerator=numerator, denominator=denominator,
                                        clocks_per_click=24, notated_32nd_notes_per_beat=8)),
         (0, _META, 3, mido.MetaMessage("key_signature", key=midi_key(piece["key"]))),
     ]
+    events += [(tick, _META, 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm)))
+               for tick, bpm in picture_marks.tempo_events(state)]
+    if picture_marks.uses_picture(state):
+        fps = piece.get("fps", "25")
+        events.append((0, _META, -1, mido.MetaMessage(
+            "smpte_offset", **picture_marks.smpte_offset(piece.get("start_offset_us", 0), fps))))
+        for index, cue in enumerate(picture_marks.ordered_cues(state)):
+            events.append((picture_marks.cue_ticks(state, cue), _META, 1000 + index,
+                           mido.MetaMessage("marker", text=_text(picture_marks.cue_marker_text(cue, fps)))))
     people, models = attribution.contributor_names(statement)
     credit = "Contributors: " + (", ".join(people) or "nobody yet")
     if models:

@@ -178,9 +178,13 @@ def scan(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENTS, 
             "last_tick": last, "trailing_bytes": trailing}
 
 
-def _text(raw: bytes) -> str:
+def _text(raw: bytes, limit: int = 80) -> str:
     text = raw.decode("utf-8", "replace") if _is_utf8(raw) else raw.decode("latin-1")
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:80]
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:limit]
+
+
+SMPTE_RATES = (24, 25, 29.97, 30)  # the rate code in bits 5-6 of an SMPTE offset's hours byte
+MAX_MARKERS = 1_000
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -218,7 +222,7 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         warnings.append(f"ignored {trailing} bytes after the last track")
     if division != TICKS_PER_QUARTER:
         warnings.append(f"the file has {division} ticks per quarter note; times were converted to 480")
-    tempos, signatures, keys, groups = [], [], [], {}
+    tempos, signatures, keys, groups, markers, smpte = [], [], [], {}, [], None
     names, channel_names, programs, levels = {}, {}, {}, {}
     stray_offs = zero_length = unterminated = late_programs = 0
     for number, (begin, end) in enumerate(chunks):
@@ -240,6 +244,10 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
                     name = _key_name(raw[0] - 256 if raw[0] > 127 else raw[0], raw[1])
                     if name:
                         keys.append([scale(tick), name])
+                elif kind == 0x06 and raw and len(markers) < MAX_MARKERS:
+                    markers.append([scale(tick), _text(raw, 200)])
+                elif kind == 0x54 and len(raw) == 5 and smpte is None and tick == 0:
+                    smpte = [raw[0] & 0x1F, raw[1], raw[2], raw[3], raw[4], SMPTE_RATES[(raw[0] >> 5) & 3]]
                 elif kind == 0x20 and len(raw) == 1:
                     prefix = raw[0] & 0x0F
                 elif kind in (0x03, 0x04) and raw:
@@ -308,5 +316,6 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
     elif fmt == 0 and 0 in names:
         title = names[0]
     return {"format": "midi", "midi_type": fmt, "source_ticks_per_quarter": division, "title": title,
-            "tempos": sorted(tempos), "time_signatures": sorted(signatures), "keys": sorted(keys, key=lambda k: k[0]),
+            "tempos": sorted(tempos), "markers": sorted(markers, key=lambda m: m[0]), "smpte_offset": smpte,
+            "time_signatures": sorted(signatures), "keys": sorted(keys, key=lambda k: k[0]),
             "pickup": 0, "tracks": tracks, "warnings": warnings}

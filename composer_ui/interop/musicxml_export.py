@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from ..state import TICKS_PER_QUARTER, bar_ticks
-from . import attribution
+from . import attribution, picture_marks
 from .keys import key_fifths, key_mode, signature_alters, spell
 
 AI_COLOUR = "#E4572E"
@@ -203,7 +203,7 @@ def _rests(measure_el, voice, ticks, bar):
         _note(measure_el, voice=voice, ticks=value, kind=kind, dots=dots)
 
 
-def _part(root, index, track, notes, state):
+def _part(root, index, track, notes, state, marks=None):
     piece = state["piece"]
     bar, bars = bar_ticks(piece), piece["bars"]
     groups = {}
@@ -232,11 +232,9 @@ def _part(root, index, track, notes, state):
             _sub(clef, "sign", "F" if low else "G")
             _sub(clef, "line", 4 if low else 2)
             if index == 1:
-                direction = _sub(measure_el, "direction", placement="above")
-                metronome = _sub(_sub(direction, "direction-type"), "metronome")
-                _sub(metronome, "beat-unit", "quarter")
-                _sub(metronome, "per-minute", piece["tempo"])
-                _sub(direction, "sound", tempo=piece["tempo"])
+                picture_marks.metronome(measure_el, piece["tempo"])
+        if index == 1 and measure in (marks or {}):
+            picture_marks.directions(measure_el, marks[measure])
         shown = _accidentals(segments_by_voice, measure, piece["key"])
         cursor = 0
         for voice, by_measure in segments_by_voice.items():
@@ -279,8 +277,9 @@ def to_musicxml(state: dict, names: dict | None = None, *, seq: int | None = Non
     for note in state["notes"].values():
         if note["track"] in by_track:
             by_track[note["track"]].append(note)
+    marks = picture_marks.score_marks(state)
     for index, track in enumerate(tracks, 1):
-        _part(root, index, track, by_track[track["id"]], state)
+        _part(root, index, track, by_track[track["id"]], state, marks)
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n{DOCTYPE}\n{body}\n'.encode("utf-8")
