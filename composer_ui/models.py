@@ -175,3 +175,17 @@ class Decision(models.Model):
     forced = models.BooleanField(default=False)
     event_seq = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PieceVideo(models.Model):
+    """The one video a piece is scored to (issue 16): its bytes lie in STUDIO_VIDEO_DIR as ``stored_as``,
+    exactly as uploaded (never transcoded); members see it through the ranged download only."""
+
+    piece = models.OneToOneField(Piece, on_delete=models.CASCADE, related_name="video")
+    name = models.CharField(max_length=200)  # the uploaded file's name, cleaned, for people to read
+    kind = models.CharField(max_length=8)  # "mp4" or "webm", from the bytes (video_files.sniff)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=120, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)

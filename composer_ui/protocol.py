@@ -14,7 +14,7 @@ PROTOCOL_VERSION = 1
 MAX_JOB_ID = 2**63 - 1  # job ids are a BigAutoField: no larger one exists, so none reaches a query
 CLIENT_TYPES = ("op", "sync", "presence", "ping", "generate", "decide", "regenerate", "cancel")
 SERVER_TYPES = ("welcome", "ack", "event", "events", "present", "members", "presence", "pong", "error",
-                "job", "proposal", "decided")
+                "job", "proposal", "decided", "video")
 
 
 def _refuse_constant(name):
@@ -227,3 +227,17 @@ def proposal_message(job, *, stale: bool) -> dict:
 def decided_message(job, *, seq: int | None) -> dict:
     """The answer to a `decide`: the job's new status and, for an accept, its event's seq."""
     return {"type": "decided", "job_id": job.pk, "status": job.status, "seq": seq}
+
+
+def video_fields(video) -> dict | None:
+    """A PieceVideo row as members see it (the API's answer and the `video` message), or None."""
+    if video is None:
+        return None
+    return {"name": video.name, "kind": video.kind, "size": video.size, "sha256": video.sha256,
+            "url": f"/api/pieces/{video.piece_id}/video/file/?v={video.sha256[:16]}",
+            "uploaded_by": video.uploaded_by_id, "uploaded_at": video.uploaded_at.isoformat()}
+
+
+def video_message(video) -> dict:
+    """The piece's video changed (attached, replaced or removed): everyone in the room shows the same one."""
+    return {"type": "video", "video": video_fields(video)}

@@ -9,7 +9,7 @@ from django.db import connection
 
 from . import protocol
 from .errors import StudioError
-from .models import Event, GenerationJob, Membership, Piece, Snapshot
+from .models import Event, GenerationJob, Membership, Piece, PieceVideo, Snapshot
 from .regions import region_touched
 from .state import empty_state, replay, track_colours, upgrade_state
 
@@ -237,3 +237,9 @@ def open_job_messages(*, piece_id: int, limit: int = 10) -> list[dict]:
         if job.status == GenerationJob.READY:
             messages.append(proposal_as_message(job))
     return messages
+
+
+def piece_video(*, piece_id: int, user):
+    """The piece's video (PieceVideo) or None; members only (others: not_found)."""
+    membership_get(piece_id=piece_id, user=user)
+    return PieceVideo.objects.filter(piece_id=piece_id).first()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import api, api_files, views
+from . import api, api_files, api_picture, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +28,12 @@ urlpatterns = [
     path("api/pieces/<int:piece_id>/export/<str:fmt>/", api_files.piece_export, name="api_piece_export"),
     path("api/pieces/import/", api_files.pieces_import, name="api_pieces_import"),
     path("api/pieces/<int:piece_id>/import/", api_files.piece_import, name="api_piece_import"),
+    # Scoring to picture (docs/picture.md)
+    path("api/pieces/<int:piece_id>/cues/import/", api_picture.cue_sheet_import, name="api_cues_import"),
+    path("api/pieces/<int:piece_id>/cues/export/", api_picture.cue_sheet_export, name="api_cues_export"),
+    path("api/pieces/<int:piece_id>/fit/", api_picture.fit, name="api_fit"),
+    path("api/pieces/<int:piece_id>/video/", api_picture.video, name="api_video"),
+    path("api/pieces/<int:piece_id>/video/file/", api_picture.video_file, name="api_video_file"),
     # Research: history, analytics and exports (docs/research-log.md)
     path("", include("composer_ui.research.urls")),
 ]

@@ -20,11 +20,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from composer_ui.backpressure import SendBacklogMiddleware  # noqa: E402
 from composer_ui.routing import websocket_urlpatterns  # noqa: E402
+from composer_ui.upload_gate import UploadGate  # noqa: E402
 from studio.origin import origin_checked  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": UploadGate(django_asgi_app),  # a video upload's declared size, before Django reads it
         # AllowedHostsOriginValidator, minus a crash (studio/origin.py); SendBacklogMiddleware sits outside
         # the session layer, which wraps `send`: it needs the server's own to see slow readers.
         "websocket": origin_checked(

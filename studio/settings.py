@@ -157,6 +157,10 @@ STUDIO_LIMITS = {
     "send_backlog_bytes": env.int("STUDIO_SEND_BACKLOG_BYTES", 1024 * 1024),
 }
 STUDIO_SNAPSHOT_EVERY = env.int("STUDIO_SNAPSHOT_EVERY", 200)
+# A piece's video (docs/picture.md): stored as uploaded, outside the static tree, served to members only.
+# With several web nodes this folder must be shared between them (docs/deploy.md).
+STUDIO_VIDEO_DIR = Path(env.str("STUDIO_VIDEO_DIR", str(VAR_DIR / "videos")))
+STUDIO_VIDEO_MAX_BYTES = env.int("STUDIO_VIDEO_MAX_BYTES", 500 * 1024 * 1024)
 STUDIO_PRESENCE_TTL_SECONDS = 120
 # Who arrived and left goes to a room as one `present` notice `delay` after the first change, then at
 # most one every `gap` seconds (composer_ui/arrivals.py): a reconnect storm is not 25,000 notices.

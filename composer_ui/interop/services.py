@@ -72,12 +72,13 @@ def _jobs(state: dict) -> dict:
 
 
 def imports_list(piece_id: int, seq: int, names: dict) -> list[dict]:
-    """The piece's import events up to ``seq``: who imported which file (name, sha256), how many notes."""
+    """The piece's import events up to ``seq``: who imported which file (name, sha256; a music file or a cue
+    sheet), how many notes."""
     found = []
     for event in (Event.objects.filter(piece_id=piece_id, kind="import", seq__lte=seq).order_by("seq")
                   .only("seq", "actor_user_id", "ops")):
-        record = next((op["provenance"]["import"] for op in event.ops
-                       if op.get("op") == "note.add" and isinstance(op.get("provenance"), dict)
+        record = next((op["provenance"]["import"] for op in event.ops  # notes, or a cue sheet's cues
+                       if op.get("op") in ("note.add", "cue.add") and isinstance(op.get("provenance"), dict)
                        and isinstance(op["provenance"].get("import"), dict)), {})
         found.append({"seq": event.seq, "by": event.actor_user_id,
                       "by_name": attribution.user_label(event.actor_user_id, names),

@@ -85,6 +85,8 @@ CALLS = {
     "job": [((_JOB,), {"description": "AI is writing bars 1-2 of Alto"})],
     "proposal": [((_JOB,), {"stale": False})],
     "decided": [((_JOB,), {"seq": 58})],
+    "video": [(None,), (SimpleNamespace(piece_id=7, name="reel.webm", kind="webm", size=10, sha256="9f" * 32,
+                                        uploaded_by_id=4, uploaded_at=_AT),)],
 }
 
 
