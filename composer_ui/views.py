@@ -3,6 +3,7 @@
 Pages call the same services as the API. Everything done inside the studio (tracks, settings, members,
 invites) goes through the room's ops and the JSON API, so the page never reloads.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -73,7 +74,8 @@ def piece(request, piece_id):
     seq, state = selectors.piece_state(piece_id=piece_id)
     return render(request, "composer_ui/piece.html", {
         "membership": membership, "piece": membership.piece, "seq": seq, "state": state,
-        "note_count": len(state["notes"]), "history_roles": HISTORY_ROLES})
+        "note_count": len(state["notes"]), "history_roles": HISTORY_ROLES,
+        "video_max_mib": settings.STUDIO_VIDEO_MAX_BYTES // 1048576})
 
 
 @require_http_methods(["GET", "POST"])

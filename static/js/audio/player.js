@@ -13,9 +13,10 @@ export class Player {
    * @param {() => {notes: object[], tempo: number, beatTicks: number, barTicks: number,
    *                 programOf: (track: string) => number, audible: (note: object) => boolean,
    *                 voiceOf?: (track: string) => {program: number, channel?: number, volume?: number, pan?: number},
-   *                 tempoMap?: object}} source
+   *                 tempoMap?: object, until?: number}} source
    *   voiceOf, when given, says how a track sounds: its program, MIDI channel, volume (CC7) and pan (CC10);
-   *   tempoMap (core/tempo-map.js), when given, times everything (else `tempo` throughout).
+   *   tempoMap (core/tempo-map.js), when given, times everything (else `tempo` throughout); until (ticks),
+   *   when given, plays on to there even after the last note (a piece scored to a video plays to its end).
    */
   constructor({ context, synth }, source) {
     this.context = context;
@@ -77,7 +78,7 @@ export class Player {
     const map = src.tempoMap ?? tempoMap([4, 4], src.tempo);
     const clock = this.clock(src);
     const horizon = clock.ticks(this.context.currentTime + LOOKAHEAD_S - this.t0);
-    const end = this.loop ? Infinity : Math.max(...src.notes.map((n) => n.start + n.duration), 0);
+    const end = this.loop ? Infinity : Math.max(...src.notes.map((n) => n.start + n.duration), src.until ?? 0);
     if (!this.loop && this.scheduledUntil > end) { this.stop(); this.onTick(null); return; }
     const now = this.context.currentTime;
     for (let from = this.scheduledUntil; from < horizon;) {

@@ -6,7 +6,7 @@
 // activeTrack, grid, filter, selection, bars (the selected bar range), playhead, caret, remote, tool; readOnly
 // (the history page) refuses every edit gesture but keeps hovering, bar selection and key previews.
 // Events: `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"bar-menu"|"preview"|"cursor"|
-// "hover"|"refused", ...}.
+// "hover"|"refused", ...}; `drawn` after every redraw (for lanes that line up with the roll).
 import { snapToScale } from "../core/scale.js";
 import { barTicks } from "../core/ticks.js";
 import { Geometry, KEYS_WIDTH, OVERVIEW_HEIGHT, RULER_HEIGHT } from "./geometry.js";
@@ -57,6 +57,7 @@ export class PianoRoll extends HTMLElement {
       g.setTransform(ratio, 0, 0, ratio, 0, 0);
       this.geometry.clampPitch(this.noteAreaHeight());
       if (this.state) draw(g, this, width, height);
+      this.dispatchEvent(new Event("drawn")); // lanes that share the roll's time axis redraw with it
     });
   }
 

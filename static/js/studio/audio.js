@@ -19,6 +19,7 @@ export class Audio {
     this.onSounding = () => {}; // called with a track id when one of its notes starts sounding
     this.heard = new Map(); // track id -> how it last sounded {program, channel, volume, pan, notes}
     this.override = null; // {notes, bars, tracks} while auditioning a candidate
+    this.playToEnd = false; // true while the piece has a video: play to the last bar, not the last note
   }
 
   ensure() {
@@ -60,7 +61,8 @@ export class Audio {
     // Each track plays on its own MIDI channel with its program, volume and pan (as in the MIDI export).
     const voices = Object.fromEntries(state.tracks.map((t) => [t.id,
       { program: t.program, channel: t.channel, volume: t.volume ?? 100, pan: t.pan ?? 64 }]));
-    return { notes, tempo: piece.tempo, tempoMap: pieceTempoMap(piece, state.tempo_changes), beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
+    return { notes, tempo: piece.tempo, tempoMap: pieceTempoMap(piece, state.tempo_changes),
+      until: this.playToEnd && !this.override ? piece.bars * barTicks(piece.time_signature) : 0, beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
       programOf: (track) => voices[track]?.program ?? 0, voiceOf: (track) => voices[track] ?? { program: 0 },
       audible: (note) => tracks.audible(note.track) };
   }

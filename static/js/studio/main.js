@@ -16,6 +16,7 @@ import { setupBarMenu } from "./bar-menu.js";
 import { setupEditing } from "./editing.js";
 import { setupFiles } from "./files.js";
 import { setupHarmonizeOffer } from "./harmonize-offer.js";
+import { setupPicture } from "./picture.js";
 import { setupRecording } from "./recording.js";
 import { setupSettingsDialog } from "./settings-dialog.js";
 import { setupShareDialog } from "./share-dialog.js";
@@ -74,6 +75,7 @@ audio.onPlayhead = (tick) => {
 };
 audio.onSounding = (track) => tracksPanel.sounding(track);
 audio.onPlaying = (playing) => {
+  picture.playing(playing);
   $("play").textContent = playing ? "■ Stop" : "▶ Play";
   $("play").setAttribute("aria-pressed", String(playing));
 };
@@ -86,6 +88,8 @@ setupSettingsDialog({ view: studio.view, role: () => studio.role, edit, canEdit:
 setupTrackDialog({ edit, canEdit: () => studio.canEdit(), tracks: tracksPanel, onChange: render,
   preview: (pitch, program, channel) => audio.sound(pitch, { program, channel }) });
 const canEditQuietly = () => ["owner", "editor"].includes(studio.role);
+const picture = setupPicture({ pieceId: studio.pieceId, view: studio.view, role: () => studio.role, edit,
+  canEdit: canEditQuietly, roll, audio, rollStatus });
 
 /** With no bars selected: harmonize the melody's bars, continue after the last note. */
 function defaultBars(operation) {
@@ -113,6 +117,7 @@ function receive(message) {
   switch (message.type) {
     case "welcome":
       Object.assign(studio, { members: message.members, present: new Set(message.present), role: message.you.role });
+      picture.welcome();
       break;
     case "present":  // who arrived and left lately, gathered into one notice (arrivals.py)
       studio.present = new Set(message.present);
@@ -130,6 +135,7 @@ function receive(message) {
       break;
     case "proposal": ai.handle(message); break;
     case "decided": ai.decided(message); break;
+    case "video": picture.handle(message); break;
   }
   render();
 }
@@ -192,7 +198,8 @@ const ACTIONS = {
   "record-step": () => recording.toggleStep(),
 };
 const recording = setupRecording({ roll, audio, tracks: tracksPanel, edit: (ops) => edit(ops), flash: (t) => say(rollStatus, t) });
-setupFiles({ pieceId: studio.pieceId, roll, seq: () => studio.room.seq, flash: (t) => say(rollStatus, t, { ms: 10000 }) });
+setupFiles({ pieceId: studio.pieceId, roll, seq: () => studio.room.seq, flash: (t) => say(rollStatus, t, { ms: 10000 }),
+  exporters: { wav: () => picture.wav() } });
 
 function setTool(tool) {
   roll.tool = tool;
@@ -258,6 +265,7 @@ function render() {
   roll.render();
   renderView.page(studio, { roll, undo: studio.undo, region: studio.region(ai.operation()), aiOperation: ai.operation() });
   offer.render(state);
+  picture.render(state);
   share.render();
 }
 
@@ -269,4 +277,5 @@ function setConnection(status) {
 studio.audio = audio;
 studio.ai = ai;
 studio.tracks = tracksPanel;
+studio.picture = picture;
 window.studio = studio; // for the browser tests and the curious

@@ -6,7 +6,7 @@ import { pieceUpdate } from "../core/ops.js";
 import { normalizeKey } from "../core/symbols.js";
 import { say } from "./status.js";
 
-const METERS = ["4/4", "3/4", "2/4", "2/2", "6/8", "9/8", "12/8", "3/8", "6/4", "3/2", "4/2", "5/4", "7/8"];
+export const METERS = ["4/4", "3/4", "2/4", "2/2", "6/8", "9/8", "12/8", "3/8", "6/4", "3/2", "4/2", "5/4", "7/8"];
 const POLICY = ["own_tracks_only", "ai_enabled", "ai_mode", "ai_operations", "ai_quota_per_hour"];
 
 /** @param {{view: () => object, role: () => string, edit: Function, canEdit: Function}} studio */
