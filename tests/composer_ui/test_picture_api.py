@@ -178,6 +178,7 @@ def test_the_owner_uploads_a_video_and_members_get_it_in_ranges(video_dir):
     whole = watcher.get(video["url"])
     assert whole.status_code == 200 and b"".join(whole.streaming_content) == data
     assert whole["Accept-Ranges"] == "bytes" and whole["Content-Type"] == "video/webm"
+    assert whole["X-Content-Type-Options"] == "nosniff"
     part = watcher.get(video["url"], headers={"Range": "bytes=100-1099"})
     assert part.status_code == 206 and part["Content-Range"] == f"bytes 100-1099/{len(data)}"
     assert part["Content-Length"] == "1000" and b"".join(part.streaming_content) == data[100:1100]

@@ -69,13 +69,33 @@ test('the timecode ruler labels whole frames, seconds or minutes as far apart as
 });
 
 test('the video follows the transport: small drift is eased out by the rate, large drift is a seek', () => {
-  assert.deepEqual(syncCorrection(10, 10.002), { rate: 1, drift: 10 - 10.002 });
+  const tiny = syncCorrection(10, 10.002); // inside the dead zone: only the learned ratio moves
+  assert.equal(tiny.rate, tiny.base);
+  assert.ok(tiny.base > 1 && tiny.base < 1.0001);
   const late = syncCorrection(9.96, 10);
-  assert.ok(late.rate > 1 && late.rate <= 1.1 && late.seek === undefined);
+  assert.ok(late.rate > 1.15 && late.rate <= 1.5 && late.seek === undefined);
   const early = syncCorrection(10.03, 10);
-  assert.ok(early.rate < 1 && early.rate >= 0.9);
+  assert.ok(early.rate < 0.9 && early.rate >= 0.5);
   assert.equal(syncCorrection(11, 10).seek, 10);
-  assert.equal(syncCorrection(9.99, 10, { deadS: 0.02 }).rate, 1);
+  const dead = syncCorrection(9.99, 10, {}, { deadS: 0.02 });
+  assert.equal(dead.rate, dead.base);
+});
+
+test('a clock that runs steadily slower is learned: the drift goes to zero, not to a standing error', () => {
+  // The transport runs 3 % slower than the video's own clock; one correction per 60 Hz frame.
+  let [video, target, rate, base] = [0, 0, 1, 1];
+  const drifts = [];
+  for (let frame = 0; frame < 60 * 120; frame++) {
+    video += rate / 60;
+    target += 0.97 / 60;
+    const fix = syncCorrection(video, target, { base, dtS: 1 / 60 });
+    if (fix.seek !== undefined) video = fix.seek;
+    ({ rate, base } = fix);
+    drifts.push(Math.abs(fix.drift));
+  }
+  assert.ok(Math.abs(base - 0.97) < 0.005, `learned ${base}`);
+  assert.ok(Math.max(...drifts.slice(-600)) < 0.005, 'within 5 ms over the last 10 s');
+  assert.ok(Math.max(...drifts) < 0.04, 'never a frame off');
 });
 
 test('scene cuts stand out from the frames around them; one cut per half second', () => {

@@ -77,17 +77,23 @@ export function fitOps(state, solution, timeSignature = state.piece.time_signatu
 }
 
 /**
- * Keeping the video on the transport's clock: a hard seek when it is far off (or paused), else a playback
- * rate that closes the gap in about `settleS` seconds, never more than 10 % off speed.
+ * Keeping the video on the transport's clock, one animation frame at a time: a hard seek when it is far
+ * off; otherwise a playback rate of `base` (the two clocks' learned speed ratio: the integral term, so a
+ * steadily faster or slower clock leaves no standing error) minus the drift over `settleS` (the gap closes
+ * in about that long), within 0.5-1.5. `base` learns only from small drifts, so a burst (a seek, a stall of
+ * the audio clock) does not wind it up.
  * @param {number} videoS the video's currentTime
  * @param {number} targetS where the transport says the picture is
- * @returns {{seek?: number, rate: number, drift: number}}
+ * @param {{base?: number, dtS?: number}} [state] the last frame's `base`, and the seconds since that frame
+ * @returns {{seek?: number, rate: number, drift: number, base: number}}
  */
-export function syncCorrection(videoS, targetS, { seekAboveS = 0.25, deadS = 0.004, settleS = 0.5 } = {}) {
+export function syncCorrection(videoS, targetS, { base = 1, dtS = 1 / 60 } = {},
+  { seekAboveS = 0.3, deadS = 0.004, settleS = 0.2, learn = 0.5, learnBelowS = 0.1 } = {}) {
   const drift = videoS - targetS;
-  if (Math.abs(drift) > seekAboveS) return { seek: targetS, rate: 1, drift };
-  if (Math.abs(drift) <= deadS) return { rate: 1, drift };
-  return { rate: Math.min(1.1, Math.max(0.9, 1 - drift / settleS)), drift };
+  if (Math.abs(drift) > seekAboveS) return { seek: targetS, rate: base, drift, base };
+  const learned = Math.abs(drift) < learnBelowS ? Math.min(1.2, Math.max(0.8, base - drift * learn * Math.min(dtS, 0.1))) : base;
+  const push = Math.abs(drift) <= deadS ? 0 : drift / settleS;
+  return { rate: Math.min(1.5, Math.max(0.5, learned - push)), drift, base: learned };
 }
 
 /**

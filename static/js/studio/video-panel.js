@@ -24,6 +24,8 @@ export class VideoPanel {
     this.running = false;
     this.settledAt = Infinity;
     this.drifts = [];
+    this.correcting = true; // false only to measure a free-running video against (bench/video_sync.py)
+    this.base = 1; // the video's rate that matches the transport's clock, learned while playing
     this.video.muted = !document.getElementById("picture-sound").checked;
     document.getElementById("picture-sound").addEventListener("change", (e) => { this.video.muted = !e.target.checked; });
     this.slider.addEventListener("input", () => this.studio.seek(this.tickAtVideo(Number(this.slider.value))));
@@ -77,6 +79,7 @@ export class VideoPanel {
   playing(on) {
     if (on && !this.running) {
       this.running = true;
+      this.lastAt = null;
       this.settledAt = Infinity;
       if (this.info) requestAnimationFrame(() => this.follow());
     } else if (!on && this.running) {
@@ -99,8 +102,13 @@ export class VideoPanel {
       if (!this.video.paused) this.video.pause();
       if (Math.abs(this.video.currentTime - target) > 0.02) this.video.currentTime = target;
     } else {
-      const fix = syncCorrection(this.video.currentTime, target);
-      if (fix.seek !== undefined) {
+      const fix = syncCorrection(this.video.currentTime, target, { base: this.base, dtS: now - (this.lastAt ?? now) });
+      this.lastAt = now;
+      this.base = fix.base;
+      this.lastDrift = fix.drift;
+      if (!this.correcting) {
+        if (now >= this.settledAt) this.drifts.push(Math.abs(fix.drift));
+      } else if (fix.seek !== undefined) {
         this.video.currentTime = fix.seek + 0.05; // it starts again a little late: aim ahead
         this.settledAt = now + SETTLE_S;
       } else {
@@ -119,7 +127,7 @@ export class VideoPanel {
   stats() {
     const sorted = [...this.drifts].sort((a, b) => a - b);
     const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
-    return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? null };
+    return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? null, last: this.lastDrift ?? null };
   }
 
   reset() { this.drifts = []; }
