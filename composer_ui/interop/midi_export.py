@@ -4,6 +4,8 @@ Type 1: track 0 is the conductor (title, tempo, time and key signature, a text e
 contributors, one marker per AI-accepted region); then one track per studio track, in order, with
 its name, program, volume (CC 7) and pan (CC 10) on its channel, its notes, and a text event where
 each AI region starts in it.
+After them, when the piece has chord symbols, a track named "Chords" holds one text event per chord,
+the canonical symbol at its start tick (midi_read reads them back).
 Type 0 merges everything into one track; each studio track's name follows a channel prefix.
 
 MIDI cannot say who wrote a note, so the sidecar ``.provenance.json`` does, keyed by studio track,
@@ -75,6 +77,18 @@ def track_events(state: dict, track: dict, names: dict, channel: int, regions: l
     return events
 
 
+CHORDS_TRACK = "Chords"
+
+
+def chord_events(state: dict) -> list:
+    """The chord lane as text events, named "Chords" (an empty list when the piece has no chords)."""
+    chords = sorted(state.get("chords", {}).values(), key=lambda c: (c["start"], c["id"]))
+    if not chords:
+        return []
+    return [(0, _META, 0, mido.MetaMessage("track_name", name=CHORDS_TRACK))] + [
+        (chord["start"], _META, 1, mido.MetaMessage("text", text=_text(chord["symbol"]))) for chord in chords]
+
+
 def _to_track(events: list, end: int | None = None) -> mido.MidiTrack:
     track, now = mido.MidiTrack(), 0
     for tick, _, _, message in sorted(events, key=lambda e: (e[0], e[1], e[2])):
@@ -97,6 +111,8 @@ def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, m
         midi.tracks.append(_to_track(conductor, end))
         for track, channel in tracks:
             midi.tracks.append(_to_track(track_events(state, track, names, channel, regions), end))
+        if chord_events(state):
+            midi.tracks.append(_to_track(chord_events(state), end))
     else:
         merged = list(conductor)
         for position, (track, channel) in enumerate(tracks):
@@ -107,6 +123,7 @@ def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, m
                                    mido.MetaMessage("instrument_name", name=message.name)))
                 else:
                     merged.append((tick, kind, order, message))
+        merged += [event for event in chord_events(state) if event[3].type == "text"]
         midi.tracks.append(_to_track(merged, end))
     buffer = io.BytesIO()
     midi.save(file=buffer)

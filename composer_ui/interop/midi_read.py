@@ -11,6 +11,8 @@ pairs note-ons with note-offs into notes at 480 ticks per quarter.
 """
 import struct
 
+from .midi_chords import chord_texts
+
 TICKS_PER_QUARTER = 480
 MAX_TRACKS = 64
 MAX_EVENTS = 200_000
@@ -218,7 +220,7 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         warnings.append(f"ignored {trailing} bytes after the last track")
     if division != TICKS_PER_QUARTER:
         warnings.append(f"the file has {division} ticks per quarter note; times were converted to 480")
-    tempos, signatures, keys, groups = [], [], [], {}
+    tempos, signatures, keys, groups, texts = [], [], [], {}, []
     names, channel_names, programs, levels = {}, {}, {}, {}
     stray_offs = zero_length = unterminated = late_programs = 0
     for number, (begin, end) in enumerate(chunks):
@@ -242,6 +244,8 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
                         keys.append([scale(tick), name])
                 elif kind == 0x20 and len(raw) == 1:
                     prefix = raw[0] & 0x0F
+                elif kind == 0x01 and raw and len(texts) < MAX_EVENTS:
+                    texts.append((number, scale(tick), _text(raw)))
                 elif kind in (0x03, 0x04) and raw:
                     text = _text(raw)
                     if text and prefix is not None:
@@ -302,6 +306,10 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         notes = sorted(groups[(track, channel)], key=lambda n: (n[0], n[2], n[1]))
         tracks.append({"name": name, "program": programs.get((track, channel), 0), "channel": channel,
                        "drum": channel == 9, "notes": notes, **levels.get((track, channel), {})})
+    chords, unread = chord_texts(texts, names, fmt)
+    if unread:
+        warnings.append(f"{unread} text event{'s' if unread > 1 else ''} in the Chords track could not be read as "
+                        "chord symbols and were left out")
     title = None
     if fmt == 1 and 0 in names and not any(t == 0 for t, _ in groups):
         title = names[0]
@@ -309,4 +317,4 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         title = names[0]
     return {"format": "midi", "midi_type": fmt, "source_ticks_per_quarter": division, "title": title,
             "tempos": sorted(tempos), "time_signatures": sorted(signatures), "keys": sorted(keys, key=lambda k: k[0]),
-            "pickup": 0, "tracks": tracks, "warnings": warnings}
+            "pickup": 0, "tracks": tracks, "chords": chords, "warnings": warnings}
