@@ -8,13 +8,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import broadcast, selectors, services
 from .errors import StudioError
 from .forms import GuestJoinForm, PieceForm, SignUpForm
 from .models import Invite
-from .piece_templates import TEMPLATES, template_tracks
+from .piece_templates import OPENS_WITH_CHORD_LANE, TEMPLATES, template_tracks
 from .permissions import HISTORY_ROLES
 
 
@@ -56,6 +57,8 @@ def piece_new(request):
     except StudioError as error:
         messages.error(request, error.message)
         return redirect("home")
+    if data["template"] in OPENS_WITH_CHORD_LANE:
+        return redirect(reverse("piece", args=[piece.pk]) + "?lane=chords")
     return redirect("piece", piece_id=piece.pk)
 
 

@@ -5,7 +5,7 @@
 // colourBy ("track" | "author"), scale (Set of pitch classes of the key) and tonic, snapScale, me, locked,
 // activeTrack, grid, filter, selection, bars (the selected bar range), playhead, caret, remote, tool; readOnly
 // (the history page) refuses every edit gesture but keeps hovering, bar selection and key previews.
-// Events: `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"bar-menu"|"preview"|"cursor"|
+// Events: `rendered` after each redraw (its geometry may have scrolled or zoomed); `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"bar-menu"|"preview"|"cursor"|
 // "hover"|"refused", ...}.
 import { snapToScale } from "../core/scale.js";
 import { barTicks } from "../core/ticks.js";
@@ -57,6 +57,7 @@ export class PianoRoll extends HTMLElement {
       g.setTransform(ratio, 0, 0, ratio, 0, 0);
       this.geometry.clampPitch(this.noteAreaHeight());
       if (this.state) draw(g, this, width, height);
+      this.dispatchEvent(new Event("rendered")); // lanes that share the time axis (the chord lane) follow
     });
   }
 

@@ -13,6 +13,8 @@ import "../roll/piano-roll.js";
 import { AiPanel } from "./ai-panel.js";
 import { Audio } from "./audio.js";
 import { setupBarMenu } from "./bar-menu.js";
+import { setupChordLane } from "./chord-lane.js";
+import { setupChordOptions } from "./chord-options.js";
 import { setupEditing } from "./editing.js";
 import { setupFiles } from "./files.js";
 import { setupHarmonizeOffer } from "./harmonize-offer.js";
@@ -77,6 +79,9 @@ audio.onPlaying = (playing) => {
   $("play").textContent = playing ? "■ Stop" : "▶ Play";
   $("play").setAttribute("aria-pressed", String(playing));
 };
+const chordOptions = setupChordOptions({ pieceId: studio.pieceId, audio, onToggle: () => roll.render() });
+const chordLane = setupChordLane({ roll, view: studio.view, edit, mayEdit: () => editing.mayEdit(), members: () => studio.members,
+  rhythm: chordOptions.rhythm });
 const barMenu = setupBarMenu({ roll, view: studio.view, edit, status: rollStatus });
 const share = setupShareDialog({ ...studio, role: () => studio.role, members: () => studio.members, present: () => studio.present });
 const offer = setupHarmonizeOffer({ view: studio.view, canEdit: () => canEditQuietly(), edit,
@@ -185,6 +190,7 @@ const ACTIONS = {
   "zoom-in": () => roll.zoomTime(1.25), "zoom-out": () => roll.zoomTime(0.8),
   "rows-larger": () => roll.zoomRows(1), "rows-smaller": () => roll.zoomRows(-1), "zoom-fit": fitView,
   "ai-open": () => $("ai-ask").focus(),
+  "chord-type": () => { chordOptions.show(true); chordLane.typeAtPlayhead(); },
   "candidate-next": () => ai.step(1), "candidate-previous": () => ai.step(-1),
   "candidate-accept": () => ai.decide(true), "candidate-reject": () => ai.decide(false),
   "candidate-regenerate": () => ai.regenerate(), "candidate-play": () => ai.hear(),
@@ -255,7 +261,8 @@ function render() {
     const range = state.tracks.find((t) => t.id === render.active)?.pitch_range;
     if (range && render.fitted) roll.revealPitch(Math.round((range[0] + range[1]) / 2));
   }
-  roll.render();
+  chordOptions.update(state);
+  roll.render(); // the chord lane follows the roll's redraw
   renderView.page(studio, { roll, undo: studio.undo, region: studio.region(ai.operation()), aiOperation: ai.operation() });
   offer.render(state);
   share.render();
