@@ -79,6 +79,18 @@ def piece(request, piece_id):
         "note_count": len(state["notes"]), "history_roles": HISTORY_ROLES})
 
 
+@login_required
+def piece_score(request, piece_id):
+    """The print view: the score, or the parts of ?tracks=, drawn from the MusicXML export on pages."""
+    membership = _membership_or_404(request, piece_id)
+    _, state = selectors.piece_state(piece_id=piece_id)
+    chosen = [t for t in request.GET.get("tracks", "").split(",") if t]
+    names = [t["name"] for t in state["tracks"] if t["id"] in chosen]
+    return render(request, "composer_ui/score.html", {
+        "piece": membership.piece, "title": state["piece"]["title"], "tracks": ",".join(chosen),
+        "part": ", ".join(names)})
+
+
 @require_http_methods(["GET", "POST"])
 def join(request, token):
     invite = Invite.objects.filter(token=token, revoked_at__isnull=True).select_related("piece").first()

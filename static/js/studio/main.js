@@ -18,6 +18,7 @@ import { setupChordOptions } from "./chord-options.js";
 import { setupEditing } from "./editing.js";
 import { setupFiles } from "./files.js";
 import { setupHarmonizeOffer } from "./harmonize-offer.js";
+import { setupNotationPane } from "./notation-pane.js";
 import { setupRecording } from "./recording.js";
 import { setupSettingsDialog } from "./settings-dialog.js";
 import { setupShareDialog } from "./share-dialog.js";
@@ -82,6 +83,7 @@ audio.onPlaying = (playing) => {
 const chordOptions = setupChordOptions({ pieceId: studio.pieceId, audio, onToggle: () => roll.render() });
 const chordLane = setupChordLane({ roll, view: studio.view, edit, mayEdit: () => editing.mayEdit(), members: () => studio.members,
   rhythm: chordOptions.rhythm });
+const notation = setupNotationPane({ studio, roll, setSelection: (ids) => editing.setSelection(ids) });
 const barMenu = setupBarMenu({ roll, view: studio.view, edit, status: rollStatus });
 const share = setupShareDialog({ ...studio, role: () => studio.role, members: () => studio.members, present: () => studio.present });
 const offer = setupHarmonizeOffer({ view: studio.view, canEdit: () => canEditQuietly(), edit,
@@ -263,6 +265,7 @@ function render() {
   }
   chordOptions.update(state);
   roll.render(); // the chord lane follows the roll's redraw
+  notation.update();
   renderView.page(studio, { roll, undo: studio.undo, region: studio.region(ai.operation()), aiOperation: ai.operation() });
   offer.render(state);
   share.render();
@@ -276,4 +279,5 @@ function setConnection(status) {
 studio.audio = audio;
 studio.ai = ai;
 studio.tracks = tracksPanel;
+studio.notation = notation;
 window.studio = studio; // for the browser tests and the curious
