@@ -1,6 +1,6 @@
 """The chord lane through the page alone: a lead sheet opens with the lane shown; four chords typed with Tab
 (as Hookpad and MuseScore users do), a bad symbol refused next to the lane with nothing changed, a chord
-moved and deleted with keys, undone; comping chosen. Screenshot: docs/screenshots/chord-lane.png."""
+moved and deleted with keys, undone; comping chosen and heard on its own channel. Screenshot: docs/screenshots/chord-lane.png."""
 from playwright.sync_api import expect
 
 from .conftest import screenshot
@@ -79,5 +79,11 @@ def test_typing_four_chords_with_tab(studio_server, new_page):
     page.select_option("#comping", "piano")
     page.keyboard.press("Escape")
     assert page.evaluate("window.studio.audio.comping") == "piano"
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function("window.studio.audio.heard.has('__comping')", timeout=20_000)
+    heard = page.evaluate("window.studio.audio.heard.get('__comping')")
+    melody = page.evaluate("window.studio.room.view.tracks[0].channel")
+    assert heard["program"] == 0 and heard["channel"] == 15 != melody  # a piano, on a channel of its own
+    page.get_by_role("button", name="■ Stop").click()
     assert_fits(page, "the chord lane")
     screenshot(page, "chord-lane")
