@@ -35,9 +35,10 @@ export class Score {
 
   /**
    * Draw `xml`; `keys` (noteKeys of the state it was exported from) names the notes, `isAi(id)` colours them.
+   * `bars` [first, last] (1-based, inclusive) draws only those measures (null: all of them).
    * @returns {Promise<number>} how many drawn notes were matched to ids
    */
-  async render(xml, keys, isAi) {
+  async render(xml, keys, isAi, bars = null) {
     const { OpenSheetMusicDisplay } = await load();
     if (!this.osmd) {
       this.osmd = new OpenSheetMusicDisplay(this.container, this.options);
@@ -45,8 +46,17 @@ export class Score {
       if (this.topMargin !== null) this.osmd.EngravingRules.PageTopMargin = this.topMargin;
     }
     await this.osmd.load(xml);
+    this.named = { keys, isAi };
+    return this.redraw(bars);
+  }
+
+  /** Draw the loaded score again over other measures (no new MusicXML). */
+  redraw(bars = null) {
+    this.osmd.setOptions({ drawFromMeasureNumber: bars ? bars[0] : 1,
+      drawUpToMeasureNumber: bars ? bars[1] : Number.MAX_SAFE_INTEGER });
     this.osmd.render();
-    return this.index(keys, isAi);
+    this.bars = bars;
+    return this.index(this.named.keys, this.named.isAi);
   }
 
   index(keys, isAi) {

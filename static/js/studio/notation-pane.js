@@ -2,14 +2,16 @@
 // MusicXML export at the room's latest seq (one MusicXML writer: clefs, grand staves and chord symbols
 // come from composer_ui/interop), fetched again shortly after every edit, anyone's. A note clicked in the
 // score is selected in the roll and the roll's selection is coloured in the score (by note id). "Show"
-// picks all tracks, the person's own (a student's voice), or one track; "Print…" opens the print view of
-// what is shown. The pane's height is dragged (or arrowed) at its top edge.
+// picks all tracks, the person's own (a student's voice), or one track; "Follow the roll" (on by default)
+// draws only the bars the roll shows (at most 16), so a long piece redraws about as fast as a short one; "Print…" opens the
+// print view of what is shown. The pane's height is dragged (or arrowed) at its top edge.
 import { noteKeys } from "../core/notation.js";
 import { barTicks } from "../core/ticks.js";
 import { Score } from "../notation/score.js";
 import { say } from "./status.js";
 
 const DEBOUNCE_MS = 120;
+const MOST_BARS = 16; // following the roll: at most this many bars drawn (OSMD's drawing time grows with them)
 
 /** @param {{studio: object, roll: HTMLElement, setSelection: (ids: Set<string>) => void}} parts */
 export function setupNotationPane({ studio, roll, setSelection }) {
@@ -21,8 +23,9 @@ export function setupNotationPane({ studio, roll, setSelection }) {
   const print = $("score-print");
   const status = $("score-status");
   const splitter = $("score-splitter");
+  const follow = $("score-follow");
   const score = new Score(container, { zoom: 0.7, topMargin: 1 });
-  let shown = { seq: -1, tracks: null }; // what the drawing shows
+  let shown = { seq: -1, tracks: null, bars: "" }; // what the drawing shows
   let timer = null;
   let busy = false;
 
@@ -47,6 +50,16 @@ export function setupNotationPane({ studio, roll, setSelection }) {
     choice.dataset.signature = signature;
   }
 
+  /** The bars the roll shows (at most MOST_BARS from its first), [first, last] 1-based (null: the whole piece). */
+  function barWindow() {
+    if (!follow.checked) return null;
+    const bar = roll.barTicks();
+    const g = roll.geometry;
+    const first = Math.max(0, Math.min(view().piece.bars - 1, Math.floor(g.scrollTick / bar)));
+    const last = Math.ceil((g.scrollTick + roll.noteAreaWidth() / g.pixelsPerTick) / bar);
+    return [first + 1, Math.max(first + 1, Math.min(view().piece.bars, last, first + MOST_BARS))];
+  }
+
   function schedule() {
     clearTimeout(timer);
     timer = setTimeout(refresh, DEBOUNCE_MS);
@@ -64,16 +77,17 @@ export function setupNotationPane({ studio, roll, setSelection }) {
       const xml = await response.text();
       const state = view();
       const scroll = container.scrollTop;
+      const bars = barWindow();
       await score.render(xml, noteKeys(state, tracks, barTicks(state.piece.time_signature)),
-        (id) => state.notes[id]?.author?.kind === "model");
+        (id) => state.notes[id]?.author?.kind === "model", bars);
       container.scrollTop = scroll;
       score.select(roll.selection);
-      shown = { seq, tracks: JSON.stringify(tracks) };
+      shown = { seq, tracks: JSON.stringify(tracks), bars: JSON.stringify(bars) };
       container.dataset.seq = String(seq);
       say(status, "");
     } catch (error) {
       say(status, `The score could not be drawn: ${error.message}`, { error: true });
-      shown = { seq: studio.room.seq, tracks: JSON.stringify(tracks) }; // not again until the next edit
+      shown = { seq: studio.room.seq, tracks: JSON.stringify(tracks), bars: JSON.stringify(barWindow()) }; // not again until the next edit
     } finally {
       busy = false;
     }
@@ -97,8 +111,26 @@ export function setupNotationPane({ studio, roll, setSelection }) {
     update();
   }
 
+  /** The roll scrolled or zoomed: draw the bars it shows now (the loaded score, no new fetch). */
+  let redrawTimer = null;
+  function followRoll() {
+    if (pane.hidden || !score.osmd || busy) return;
+    const bars = JSON.stringify(barWindow());
+    if (bars === shown.bars) return;
+    clearTimeout(redrawTimer);
+    redrawTimer = setTimeout(() => {
+      if (busy) return;
+      const window = barWindow();
+      score.redraw(window);
+      score.select(roll.selection);
+      shown.bars = JSON.stringify(window);
+    }, DEBOUNCE_MS);
+  }
+
   toggle.addEventListener("click", () => show(pane.hidden));
   choice.addEventListener("change", update);
+  follow.addEventListener("change", followRoll);
+  roll.addEventListener("rendered", followRoll);
   container.addEventListener("click", (event) => {
     const ids = score.idsAt(event.target);
     if (!ids.length) return;
