@@ -66,6 +66,8 @@ def test_the_score_follows_remote_edits_selects_both_ways_and_prints_a_part(stud
     teacher.get_by_label("Bass: assigned to").select_option(label="Bass student")
     teacher.get_by_role("button", name="Details of Bass").click()
     student.wait_for_function("window.studio.room.view.tracks.find(t => t.name === 'Bass').owner !== null")
+    expect(student.locator("#chord-lane")).to_be_visible()  # the piece has chords: the lane shows itself
+    expect(student.locator("#chord-lane .chord")).to_have_count(2)
 
     # The teacher's score: the melody and the chord symbols above it.
     teacher.locator("#show-score").click()
