@@ -197,8 +197,12 @@ def noticed(entry: ModelEntry, provenance: dict) -> None:
 
 
 def not_answering(entry: ModelEntry, built, error) -> str:
+    """e.g. "the model walk at http://gpu1:8765 is not answering (is unreachable (connection refused) after 3
+    tries)"; a server that refuses our token or breaks the protocol answers, so that is said as it is."""
     where = endpoint(entry, built)
     detail = str(error).removeprefix(f"model server {where} ")
+    if detail.startswith(("refused our token", "answered", "failed", "is not answering")):
+        return f"the model {entry.name} at {where} {detail}"
     return f"the model {entry.name} at {where} is not answering ({detail})"
 
 

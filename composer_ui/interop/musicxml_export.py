@@ -267,10 +267,12 @@ def _part(root, index, track, notes, state):
                 cursor = bar
 
 
-def to_musicxml(state: dict, names: dict | None = None, *, seq: int | None = None) -> bytes:
-    """The piece as an uncompressed MusicXML 4.0 partwise score."""
+def to_musicxml(state: dict, names: dict | None = None, *, seq: int | None = None,
+                statement: dict | None = None) -> bytes:
+    """The piece as an uncompressed MusicXML 4.0 partwise score. ``statement``: the contribution statement
+    with the jobs' detail (models' checksums and endpoints), when the caller has it."""
     names = names or {}
-    statement = attribution.contribution(state, names, seq=seq)
+    statement = statement or attribution.contribution(state, names, seq=seq)
     root = ET.Element("score-partwise", version="4.0")
     _header(root, state, statement, names)
     tracks = state["tracks"] or [{"id": None, "name": "Music", "program": 0, "channel": 0}]
@@ -286,9 +288,10 @@ def to_musicxml(state: dict, names: dict | None = None, *, seq: int | None = Non
     return f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n{DOCTYPE}\n{body}\n'.encode("utf-8")
 
 
-def to_mxl(state: dict, names: dict | None = None, *, seq: int | None = None) -> bytes:
+def to_mxl(state: dict, names: dict | None = None, *, seq: int | None = None,
+           statement: dict | None = None) -> bytes:
     """Compressed MusicXML: a zip with ``mimetype`` (stored, first), ``META-INF/container.xml`` and the score."""
-    xml = to_musicxml(state, names, seq=seq)
+    xml = to_musicxml(state, names, seq=seq, statement=statement)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         stamp = (2020, 1, 1, 0, 0, 0)
