@@ -37,6 +37,14 @@ def test_first_hour(studio_server, new_page, width, height):
     wait_for_proposal(ana)
     assert_fits(ana, "a proposal")
     assert_ai_controls_on_screen(ana)
+    # One voice at a time: the Alto alone is shown (and heard) before accepting the whole candidate.
+    ana.select_option("#ai-voice", label="Alto")
+    alto = ana.evaluate("window.studio.room.view.tracks.find(t => t.name === 'Alto').id")
+    assert ana.evaluate(f"document.getElementById('roll').ghosts.notes.every(n => n.track === '{alto}')")
+    ana.select_option("#ai-voice", label="all voices")
+    ana.get_by_text("More controls").click()
+    expect(ana.locator("[data-control=stay_in_key]")).to_be_checked()  # the piece has a key
+    ana.get_by_text("More controls").click()
     ana.locator("#ai-accept").click()
     ana.wait_for_function("Object.values(window.studio.room.view.notes).some(n => n.author.kind === 'model')")
     written = {n["track"] for n in model_notes(ana)}
