@@ -1,4 +1,6 @@
 """A four-voice piece with a melody, and shortcuts to ask for, run and decide on jobs."""
+from unittest import mock
+
 from composer_ui import jobs, selectors, services
 
 from .factories import make_piece
@@ -28,7 +30,10 @@ def ask(piece, user=None, *, operation="infill", tracks=None, bars=(1, 2), candi
 
 
 def ask_and_run(piece, user=None, **kwargs):
-    job = ask(piece, user, **kwargs)
+    """Ask and run the job here and now. Nothing is enqueued: in tests whose transactions commit, the
+    in-process pool would otherwise race this run for the job (and win on a busy machine)."""
+    with mock.patch("composer_ui.jobs.enqueue"):
+        job = ask(piece, user, **kwargs)
     ran = jobs.generation_run(job_id=job.pk)
     assert ran is not None and ran.status == "ready", (ran and ran.reason)
     return ran
