@@ -60,3 +60,19 @@ def test_the_system_checks_report_a_broken_setting_and_a_timeout_over_the_job_li
     assert "studio.E006" in [m.id for m in run_checks()]
     settings.STUDIO_MODELS = [{"name": "slow", "url": "http://127.0.0.1:9", "timeout": 90}]
     assert "studio.W006" in [m.id for m in run_checks()]
+
+
+def test_capabilities_are_cached_and_read_again_when_an_answer_names_another_version(settings, monkeypatch):
+    from composer_ui import engine_bridge, model_registry
+
+    settings.STUDIO_MODELS = [{"name": "tiny", "backend": "tests.composer_ui.tiny_engine.TinyGenerator"}]
+    entry = engine_bridge.find_model("tiny")
+    first = engine_bridge.capabilities("tiny")
+    assert engine_bridge.capabilities("tiny") is first
+    model_registry.noticed(entry, {"model": first["name"], "version": first["version"], "checksum": first["checksum"]})
+    assert engine_bridge.capabilities("tiny") is first, "the same model answered: nothing to read"
+    model_registry.noticed(entry, {"model": first["name"], "version": "2.0", "checksum": "another"})
+    second = engine_bridge.capabilities("tiny")
+    assert second is not first and second == first
+    monkeypatch.setattr(model_registry, "CAPABILITIES_TTL_S", 0)
+    assert engine_bridge.capabilities("tiny") is not second, "read again once the cache is older than its TTL"
