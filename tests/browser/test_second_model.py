@@ -62,6 +62,7 @@ def test_a_second_model_appears_in_the_panel_and_its_notes_are_credited_to_it(ma
     ana.select_option("#ai-operation", "continue")
     ana.get_by_role("button", name="Ask the AI").click()
     wait_for_proposal(ana)
+    expect(ana.locator("#ai-from")).to_have_text("from walk")
     assert_fits(ana, "a proposal from the second model")
     assert_ai_controls_on_screen(ana)
     screenshot(ana, "second-model-1366")

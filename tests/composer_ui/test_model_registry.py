@@ -76,3 +76,11 @@ def test_capabilities_are_cached_and_read_again_when_an_answer_names_another_ver
     assert second is not first and second == first
     monkeypatch.setattr(model_registry, "CAPABILITIES_TTL_S", 0)
     assert engine_bridge.capabilities("tiny") is not second, "read again once the cache is older than its TTL"
+
+
+def test_the_form_proposed_in_phase_one_reads_as_written():
+    proposed = ('[{"name": "gridcoco", "backend": "engine.remote.RemoteGenerator", "url": "http://gpu1:8760", '
+                '"token_env": "GPU1_MODEL_TOKEN"}, {"name": "ngram", "backend": "engine.ngram.NgramGenerator"}]')
+    gpu, cpu = parse(proposed, GPU1_MODEL_TOKEN="t")
+    assert (gpu.backend, gpu.kwargs()) == (REMOTE_BACKEND, {"url": "http://gpu1:8760", "token": "t"})
+    assert (cpu.backend, cpu.kwargs()) == ("engine.ngram.NgramGenerator", {})

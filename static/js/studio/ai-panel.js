@@ -148,6 +148,7 @@ export class AiPanel {
     this.el("ai-proposal").hidden = false;
     this.el("ai-index").textContent = index + 1;
     this.el("ai-count").textContent = count;
+    this.el("ai-from").textContent = this.models.fromText(proposal);
     this.el("ai-stale").hidden = !proposal.stale;
     this.redraw();
   }

@@ -34,6 +34,12 @@ export class ModelChoice {
   /** What a `generate` adds: the model's name, when the studio has several. */
   requestFields() { return this.models.length > 1 && this.chosen ? { model: this.chosen } : {}; }
 
+  /** Which model wrote a proposal, said when the studio has several ("from walk"). */
+  fromText(proposal) {
+    const made = proposal.provenance ?? {};
+    return this.models.length > 1 ? `from ${made.model_entry || made.model || "the AI"}` : "";
+  }
+
   /** Offer the models the piece allows; keep the choice when it is still allowed. */
   render(piece) {
     this.piece = piece;
