@@ -71,6 +71,7 @@ def test_stale_warning_invites_and_members_without_a_reload(studio_server, new_p
     assert ana.evaluate("window.studio.undo.canUndo") is True
     ana.evaluate("window.__same_page = true")
     ana.get_by_role("button", name="Share").click()
+    expect(ana.locator("#members li", has_text="Ana")).to_contain_text("(you)")  # listed as soon as it opens
     ana.get_by_role("button", name="Create invite link").click()
     expect(ana.locator("#invites code").first).to_contain_text("/join/")
     assert ana.evaluate("window.__same_page === true && window.studio.undo.canUndo") is True

@@ -40,9 +40,9 @@ export function setupShareDialog(studio) {
   document.getElementById("open-share").addEventListener("click", () => {
     document.getElementById("invites-box").hidden = studio.role() !== "owner";
     say(status, "");
-    render();
-    loadInvites();
     dialog.showModal();
+    render(); // after opening: render() skips a closed dialog
+    loadInvites();
   });
 
   document.getElementById("invite-create").addEventListener("click", async () => {

@@ -2,6 +2,7 @@
 // AI keeps to, and add it as one op. The new track becomes the one you draw on.
 import { newId, trackAdd } from "../core/ops.js";
 import { DRUM_CHANNEL, instrumentGroups, instrumentName, usualRange } from "../shared/gm.js";
+import { noteName } from "../roll/geometry.js";
 import { escapeHtml } from "../shared/html.js";
 import { say } from "./status.js";
 
@@ -20,6 +21,13 @@ export function setupTrackDialog(studio) {
     g.options.map((o) => `<option value="${o.value}">${escapeHtml(o.label)}</option>`).join("")}</optgroup>`).join("")
     + `<optgroup label="Drums"><option value="${DRUMS}">Drum kit (channel 10)</option></optgroup>`;
   let nameTyped = false;
+  const rangeNames = () => {
+    const [low, high] = [Number(form.elements.low.value), Number(form.elements.high.value)];
+    document.getElementById("new-track-range-names").textContent = Number.isInteger(low) && Number.isInteger(high)
+      && low >= 0 && high <= 127 ? `MIDI notes, here ${noteName(low)} to ${noteName(high)} (middle C is 60, C4)` : "";
+  };
+  form.elements.low.addEventListener("input", rangeNames);
+  form.elements.high.addEventListener("input", rangeNames);
 
   const fill = () => {
     const drums = instrument.value === DRUMS;
@@ -28,6 +36,7 @@ export function setupTrackDialog(studio) {
     const [low, high] = drums ? [35, 81] : usualRange(program);
     form.elements.low.value = low;
     form.elements.high.value = high;
+    rangeNames();
     studio.preview(drums ? 38 : Math.round((low + high) / 2), program, drums ? DRUM_CHANNEL : undefined);
   };
   instrument.addEventListener("change", fill);
@@ -40,6 +49,7 @@ export function setupTrackDialog(studio) {
     instrument.value = "0";
     form.elements.name.value = instrumentName(0);
     [form.elements.low.value, form.elements.high.value] = usualRange(0);
+    rangeNames();
     dialog.showModal();
     instrument.focus();
   });
