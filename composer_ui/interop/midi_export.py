@@ -46,6 +46,9 @@ def conductor_events(state: dict, names: dict, *, seq: int | None, statement: di
     if models:
         credit += f"; AI: {', '.join(m.removeprefix('AI ') for m in models)} ({statement['ai_share']['notes'] * 100:.1f}% of notes)"
     events.append((0, _META, 4, mido.MetaMessage("text", text=_text(credit, 1000))))
+    for index, model in enumerate(m for m in statement["models"] if m.get("checksums") or m.get("endpoints")):
+        events.append((0, _META, 6 + index / 100, mido.MetaMessage(
+            "text", text=_text(f"AI model {attribution.model_line(model)}", 1000))))
     if seq is not None:
         events.append((0, _META, 5, mido.MetaMessage("text", text=f"Exported at version {seq}; who wrote each note: "
                                                                    "see the .provenance.json sidecar")))
@@ -98,10 +101,12 @@ def _to_track(events: list, end: int | None = None) -> mido.MidiTrack:
     return track
 
 
-def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, midi_type: int = 1) -> bytes:
-    """The piece as a Standard MIDI File at 480 ticks per quarter."""
+def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, midi_type: int = 1,
+            statement: dict | None = None) -> bytes:
+    """The piece as a Standard MIDI File at 480 ticks per quarter. ``statement``: the contribution statement
+    with the jobs' detail (each model's checksum and endpoint get a text event), when the caller has it."""
     names = names or {}
-    statement = attribution.contribution(state, names, seq=seq)
+    statement = statement or attribution.contribution(state, names, seq=seq)
     conductor, end = conductor_events(state, names, seq=seq, statement=statement)
     tracks = [(track, track.get("channel", 0) if track.get("channel") is not None else 0)
               for track in state["tracks"]]
@@ -131,12 +136,13 @@ def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, m
 
 
 def provenance_sidecar(state: dict, *, names: dict | None = None, seq: int | None = None,
-                       piece_id: int | None = None, midi_type: int = 1) -> dict:
+                       piece_id: int | None = None, midi_type: int = 1, jobs: dict | None = None) -> dict:
     """Who wrote each note of the MIDI export, keyed by track id, start tick and pitch.
 
     ``tracks`` maps each studio track to its MIDI track index (type 1: 1 + its position, after the
     conductor track; type 0: 0) and channel; ``notes[track][tick][pitch]`` is a list (several notes may
-    share a key) of each note's id, end tick, velocity and provenance.
+    share a key) of each note's id, end tick, velocity and provenance; ``jobs`` (when given) what each AI job's
+    model was: name, version, checksum, endpoint.
     """
     names = names or {}
     tracks, notes = {}, {}
@@ -154,4 +160,5 @@ def provenance_sidecar(state: dict, *, names: dict | None = None, seq: int | Non
             "piece_id": piece_id, "seq": seq, "title": state["piece"]["title"],
             "ticks_per_quarter": TICKS_PER_QUARTER, "midi_type": midi_type,
             "names": {str(k): v for k, v in names.items()}, "tracks": tracks, "notes": notes,
+            **({"jobs": {str(k): v for k, v in jobs.items()}} if jobs else {}),
             "regions": [{**r, "label": attribution.region_label(r, names)} for r in attribution.ai_regions(state)]}

@@ -70,14 +70,15 @@ def _part_list(root, tracks):
 
 
 def to_musicxml(state: dict, names: dict | None = None, *, seq: int | None = None,
-                track_ids: list | None = None) -> bytes:
+                track_ids: list | None = None, statement: dict | None = None) -> bytes:
     """The piece as an uncompressed MusicXML 4.0 partwise score.
 
     ``track_ids``: only these tracks' parts, in the piece's order (a part for one player); the chord
-    symbols sit above the first part written.
+    symbols sit above the first part written. ``statement``: the contribution statement with the jobs'
+    detail (models' checksums and endpoints), when the caller has it.
     """
     names = names or {}
-    statement = attribution.contribution(state, names, seq=seq)
+    statement = statement or attribution.contribution(state, names, seq=seq)
     root = ET.Element("score-partwise", version="4.0")
     _header(root, state, statement, names)
     tracks = state["tracks"] or [{"id": None, "name": "Music", "program": 0, "channel": 0}]
@@ -96,9 +97,10 @@ def to_musicxml(state: dict, names: dict | None = None, *, seq: int | None = Non
     return f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n{DOCTYPE}\n{body}\n'.encode("utf-8")
 
 
-def to_mxl(state: dict, names: dict | None = None, *, seq: int | None = None, track_ids: list | None = None) -> bytes:
+def to_mxl(state: dict, names: dict | None = None, *, seq: int | None = None, track_ids: list | None = None,
+           statement: dict | None = None) -> bytes:
     """Compressed MusicXML: a zip with ``mimetype`` (stored, first), ``META-INF/container.xml`` and the score."""
-    xml = to_musicxml(state, names, seq=seq, track_ids=track_ids)
+    xml = to_musicxml(state, names, seq=seq, track_ids=track_ids, statement=statement)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         stamp = (2020, 1, 1, 0, 0, 0)

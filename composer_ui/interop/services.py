@@ -67,7 +67,7 @@ def people_names(piece_id: int, state: dict) -> dict:
 def _jobs(state: dict) -> dict:
     ids = {n["job"] for n in state["notes"].values() if type(n.get("job")) is int}
     return {job.pk: {"model": job.model_name, "version": job.model_version, "checksum": job.model_checksum,
-                     "operation": job.operation}
+                     "endpoint": job.model_endpoint, "model_entry": job.model_entry, "operation": job.operation}
             for job in GenerationJob.objects.filter(pk__in=ids)}
 
 
@@ -120,13 +120,17 @@ def export_piece(*, piece_id: int, user, fmt: str, seq: int | None = None, track
     names = people_names(piece_id, state)
     track_ids = _chosen_tracks(state, fmt, track_ids)
     if fmt in ("midi", "midi0"):
-        content = midi_export.to_midi(state, names=names, seq=seq, midi_type=0 if fmt == "midi0" else 1)
+        content = midi_export.to_midi(state, names=names, seq=seq, midi_type=0 if fmt == "midi0" else 1,
+                                      statement=contribution_statement(piece_id, seq, state, names))
     elif fmt == "musicxml":
-        content = musicxml_export.to_musicxml(state, names, seq=seq, track_ids=track_ids)
+        content = musicxml_export.to_musicxml(state, names, seq=seq, track_ids=track_ids,
+                                              statement=contribution_statement(piece_id, seq, state, names))
     elif fmt == "mxl":
-        content = musicxml_export.to_mxl(state, names, seq=seq, track_ids=track_ids)
+        content = musicxml_export.to_mxl(state, names, seq=seq, track_ids=track_ids,
+                                         statement=contribution_statement(piece_id, seq, state, names))
     elif fmt == "provenance":
-        content = project.dumps(midi_export.provenance_sidecar(state, names=names, seq=seq, piece_id=piece_id))
+        content = project.dumps(midi_export.provenance_sidecar(state, names=names, seq=seq, piece_id=piece_id,
+                                                               jobs=_jobs(state)))
     elif fmt == "contribution":
         content = project.dumps(contribution_statement(piece_id, seq, state, names))
     else:

@@ -89,7 +89,8 @@ const share = setupShareDialog({ ...studio, role: () => studio.role, members: ()
 const offer = setupHarmonizeOffer({ view: studio.view, canEdit: () => canEditQuietly(), edit,
   ask: (operation, tracks, bars) => ai.ask(operation, tracks, bars), selectedBars: () => roll.bars,
   maxBars: () => ai.capabilities?.limits.max_region_bars ?? 32 });
-setupSettingsDialog({ view: studio.view, role: () => studio.role, edit, canEdit: () => canEditQuietly() });
+setupSettingsDialog({ view: studio.view, role: () => studio.role, edit, canEdit: () => canEditQuietly(),
+  models: () => ai.models.names() });
 setupTrackDialog({ edit, canEdit: () => studio.canEdit(), tracks: tracksPanel, onChange: render,
   preview: (pitch, program, channel) => audio.sound(pitch, { program, channel }) });
 const canEditQuietly = () => ["owner", "editor"].includes(studio.role);
@@ -269,6 +270,7 @@ function render() {
   renderView.page(studio, { roll, undo: studio.undo, region: studio.region(ai.operation()), aiOperation: ai.operation() });
   offer.render(state);
   share.render();
+  ai.models.render(state.piece);
 }
 
 function setConnection(status) {
