@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._load import percentile  # noqa: E402
+from bench._stats import percentile  # noqa: E402
 
 PIECES = [(8, 100), (32, 600), (64, 1500)]
 TIMERS = """() => { const s = window.studio.notation.score; window.timed = {load: [], render: []};
