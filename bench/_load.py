@@ -10,7 +10,6 @@ re-sent after `retry_after`.
 """
 import asyncio
 import json
-import math
 import random
 import time
 from collections import Counter
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
 
 clock = time.perf_counter
 RETRIED = ("rate_limited", "unavailable")  # refusals the protocol says to re-send later, same client_op_id
@@ -70,13 +70,6 @@ class Stats:
         return [self.seen[cid][1] - self.sent[cid][0] for cid in self.measured()
                 if self.seen.get(cid, (0,))[0] == self.n]
 
-
-def percentile(values, p):
-    """Nearest-rank percentile; None for no samples."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
 async def open_socket(target: Target, index: int, open_timeout: float = 30):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from deploy.processes import Server, free_port
 
-from ._load import clock, percentile
+from ._load import clock
+from ._stats import percentile
 from ._studio import ROOT
 
 TARGET_REMOTE_OVERHEAD_MS = 15  # the protocol may add at most this much per request, p50, on loopback

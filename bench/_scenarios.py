@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from deploy.processes import Server
 
-from ._load import Client, Stats, Target, clock, drive, finish, percentile
+from ._load import Client, Stats, Target, clock, drive, finish
+from ._stats import percentile
 
 
 @dataclass

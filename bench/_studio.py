@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._stats import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_SWITCHES = ("DATABASE_URL", "REDIS_URL")
 
@@ -112,15 +114,6 @@ def prepare_rooms(*, rooms: int, editors: int, viewers: int = 0) -> tuple[list[R
     connections.close_all()
     return made, cookies
 
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def machine_line() -> str:

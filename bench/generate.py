@@ -31,8 +31,10 @@ from websockets.exceptions import ConnectionClosed
 from deploy.processes import Server, free_port
 
 from . import _remote
-from ._load import Target, clock, open_socket, percentile
-from ._studio import PRODUCTION_SWITCHES, ROOT, cpu_model, studio_env
+from ._load import Target, clock, open_socket
+from ._stats import percentile
+from ._stats import cpu_model
+from ._studio import PRODUCTION_SWITCHES, ROOT, studio_env
 
 TARGET_OVERHEAD_MS = 50  # the stack may add at most this much, p50, on top of the engine
 SATB = [{"name": n, "program": 52, "pitch_range": r}

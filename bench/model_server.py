@@ -20,7 +20,8 @@ from pathlib import Path
 
 from deploy.processes import Server, free_port
 
-from ._load import clock, percentile
+from ._load import clock
+from ._stats import percentile
 from ._remote import engine_request
 from ._studio import ROOT
 

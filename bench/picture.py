@@ -14,8 +14,8 @@ import math
 import platform
 import random
 import time
-from pathlib import Path
 
+from bench._stats import cpu_model, percentile
 from engine.picture import tempo_map as tm
 from engine.picture.solver import evaluate, solve
 from engine.picture.timecode import frame_us
@@ -68,19 +68,6 @@ SCENARIOS = [
 ]
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def run(name, make, meter, step, runs, rng):

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from deploy.processes import Server, free_port
 
-from ._load import Client, Stats, Target, clock, close_all, drive, finish, open_socket, percentile
+from ._load import Client, Stats, Target, clock, close_all, drive, finish, open_socket
+from ._stats import percentile
 from ._studio import ROOT, machine_line, prepare_rooms, studio_env, use_env
 
 STUDIO_LABEL = "studio (daphne + in-memory layer, SQLite WAL)"

@@ -56,9 +56,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(GenerationJob)
 class GenerationJobAdmin(ReadOnlyAdmin):
-    list_display = ("id", "piece", "requester", "operation", "status", "model_name", "model_version", "seed",
-                    "created_at")
-    list_filter = ("status", "operation", "model_name")
+    list_display = ("id", "piece", "requester", "operation", "status", "model_entry", "model_name", "model_version",
+                    "model_endpoint", "seed", "created_at")
+    list_filter = ("status", "operation", "model_entry", "model_name")
 
 
 @admin.register(Proposal)

@@ -168,9 +168,11 @@ def _job_payload(job) -> dict:
 
 @api("GET")
 def engine_capabilities(request, body):
+    """The default model's capabilities (the answer's first shape, kept) and every model's, by name."""
     from . import engine_bridge
 
-    return {"capabilities": engine_bridge.capabilities()}, 200
+    models = engine_bridge.models_listing()
+    return {"capabilities": models[0]["capabilities"], "models": models}, 200
 
 
 @api("GET", "POST")

@@ -18,7 +18,9 @@ from .interop import services as interop
 @file_api("GET")
 def piece_export(request, piece_id, fmt):
     seq = _int_param(request, "seq", 0, 0, 2**62) or None
-    export = interop.export_piece(piece_id=piece_id, user=request.user, fmt=fmt, seq=seq)
+    tracks = request.GET.get("tracks")  # "t1,t2": a MusicXML part for these tracks only
+    export = interop.export_piece(piece_id=piece_id, user=request.user, fmt=fmt, seq=seq,
+                                  track_ids=tracks.split(",")[:64] if tracks is not None else None)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     response["Cache-Control"] = "private, no-store"

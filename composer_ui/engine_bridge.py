@@ -1,37 +1,36 @@
-"""Between the studio and the engine: requests checked against `capabilities()`,
-the piece turned into an engine request, and a candidate turned into ops.
+"""Between the studio and the engine: the studio's models, requests checked against a model's
+`capabilities()`, the piece turned into an engine request, and a candidate turned into ops.
 
-The engine has one interface (engine/api.py); which backend serves it is the
-STUDIO_GENERATOR setting (a dotted path), loaded on first use.
+The engine has one interface (engine/api.py). The studio's models are the STUDIO_MODELS registry, or
+the one STUDIO_GENERATOR backend (a dotted path), each loaded on first use (model_registry.py does the
+bookkeeping; this module is its only user). Whatever talks to a model takes ``model``, a registry name
+(None: the default model).
 """
-from functools import lru_cache
-
 from django.conf import settings
 
+from . import model_registry as registry
 from .errors import StudioError
 from .regions import Region
 
 MAX_SEED = 2**31 - 1
 
 
-@lru_cache(maxsize=4)
-def _generator(path: str):
-    import engine
-
-    return engine.get_generator(path)
+def generator(model=None):
+    return _built(_entry(model))
 
 
-def generator():
-    return _generator(settings.STUDIO_GENERATOR)
+def capabilities(model=None) -> dict:
+    """The model's capabilities (cached; re-read after a while and when its version changes)."""
+    entry = _entry(model)
+    try:
+        return registry.capabilities(entry)
+    except registry.Unavailable as error:
+        raise StudioError("unavailable", str(error)) from error
 
 
-def capabilities() -> dict:
-    return generator().capabilities().to_dict()
-
-
-def check_request(state: dict, *, operation, tracks, bars, controls, candidates, seed) -> Region:
-    """Refuse, with a clear message, anything the engine says it cannot do."""
-    caps = capabilities()
+def check_request(state: dict, *, operation, tracks, bars, controls, candidates, seed, model=None) -> Region:
+    """Refuse, with a clear message, anything the model says it cannot do."""
+    caps = capabilities(model)
     limits = caps["limits"]
     if operation not in caps["operations"]:
         raise StudioError("invalid", f"operation must be one of {', '.join(caps['operations'])}")
@@ -99,14 +98,22 @@ def engine_request(state: dict, job) -> dict:
     }
 
 
-def run_engine(request: dict) -> dict:
-    """Generate, returning the response as JSON-able dicts; engine refusals become StudioError."""
+def run_engine(request: dict, model=None) -> dict:
+    """Generate, returning the response as JSON-able dicts; engine refusals become StudioError, and a
+    model server that does not answer a clear "the model X at URL is not answering (why)"."""
     from engine.api import RequestError
+    from engine.remote import ModelUnavailable
 
+    entry = _entry(model)
+    built = _built(entry)
     try:
-        return generator().generate(request).to_dict()
+        response = built.generate(request).to_dict()
+    except ModelUnavailable as error:
+        raise StudioError("unavailable", registry.not_answering(entry, built, error)) from error
     except RequestError as error:
         raise StudioError("invalid", f"the model cannot do this: {error}") from error
+    registry.noticed(entry, response["provenance"])
+    return response
 
 
 def accept_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
@@ -122,3 +129,52 @@ def accept_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
                     "provenance": {"author": author, "job": job.pk, "candidate": index,
                                    "accepted_by": {"kind": "user", "id": accepted_by}}})
     return ops
+
+
+# -- the models ---------------------------------------------------------------------------------
+
+def models() -> tuple:
+    """The studio's models (registry entries), the default first."""
+    return registry.entries(settings.STUDIO_MODELS, settings.STUDIO_GENERATOR)
+
+
+def find_model(name=None):
+    """The registry entry called ``name`` (None or "": the default), or a refusal naming the known ones."""
+    known = models()
+    if name is None or name == "":
+        return known[0]
+    found = next((m for m in known if m.name == name), None)
+    if found is None:
+        raise StudioError("invalid", f"there is no model {str(name)[:40]!r} here; the models are "
+                                     f"{', '.join(m.name for m in known)}")
+    return found
+
+
+def model_endpoint(model=None) -> str:
+    """Where the model runs: its server's URL, or "in-process <backend>"."""
+    entry = _entry(model)
+    return registry.endpoint(entry, _built(entry))
+
+
+def models_listing() -> list[dict]:
+    """Each model with its capabilities, or why it is unavailable (for the AI panel's choice)."""
+    listing = []
+    for index, entry in enumerate(models()):
+        item = {"name": entry.name, "default": index == 0, "available": True, "reason": "", "capabilities": None}
+        try:
+            item["capabilities"] = capabilities(entry.name)
+        except StudioError as error:
+            item.update(available=False, reason=error.message)
+        listing.append(item)
+    return listing
+
+
+def _entry(model):
+    return model if isinstance(model, registry.ModelEntry) else find_model(model)
+
+
+def _built(entry):
+    try:
+        return registry.generator(entry)
+    except registry.Unavailable as error:
+        raise StudioError("unavailable", str(error)) from error

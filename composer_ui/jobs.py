@@ -47,18 +47,30 @@ def enqueue(job_id: int) -> None:
     if settings.STUDIO_USE_CELERY:
         current_app.send_task(RUN_TASK, args=(job_id,))
     else:
-        _embedded_pool().submit(run_job, job_id)
+        model = Job.objects.filter(pk=job_id).values_list("model_entry", flat=True).first() or ""
+        _embedded_pool(model).submit(run_job, job_id)
 
 
-def _embedded_pool() -> ThreadPoolExecutor:
+def _embedded_pool(model: str = "") -> ThreadPoolExecutor:
+    """One thread per model: an in-process model already uses every core for one request, and a model
+    on a server of its own must not hold up the others while it answers."""
     global _pool
     with _pool_lock:
         if _pool is None:
-            # One worker: the model already uses every core for one request.
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generation")
+            _pool = {}
             if _conf("sweep_in_process"):
                 threading.Thread(target=_sweep_forever, name="generation-sweeper", daemon=True).start()
-    return _pool
+        if model not in _pool:
+            _pool[model] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"generation-{model or 'default'}")
+        return _pool[model]
+
+
+def embedded_pools_drained(timeout: float) -> None:
+    """Wait until every in-process pool has run what was submitted before (tests that end mid-job)."""
+    with _pool_lock:
+        pools = list((_pool or {}).values())
+    for pool in pools:
+        pool.submit(lambda: None).result(timeout=timeout)
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -88,7 +100,7 @@ def generation_run(*, job_id: int) -> Job | None:
     job = Job.objects.get(pk=job_id)
     base_state = selectors.state_at(piece_id=job.piece_id, seq=job.base_seq)
     try:
-        response = engine_bridge.run_engine(engine_bridge.engine_request(base_state, job))
+        response = engine_bridge.run_engine(engine_bridge.engine_request(base_state, job), model=job.model_entry)
     except Exception as error:  # the model failed: the job ends with the reason, never hangs
         reason = error.message if isinstance(error, StudioError) else f"the model failed: {type(error).__name__}"
         return _finish(job_id, Job.FAILED, reason=reason)
@@ -115,11 +127,19 @@ def _finish(job_id: int, status: str, *, reason: str = "", response: dict | None
         if response is not None:
             _, created = Proposal.objects.get_or_create(job=job, defaults={
                 "candidates": [{"notes": c["notes"], "score": c["score"]} for c in response["candidates"]],
-                "provenance": response["provenance"], "timings": response["timings"]})
+                "provenance": {**response["provenance"], "model_entry": job.model_entry,
+                               "endpoint": job.model_endpoint},
+                "timings": response["timings"]})
             if not created:
                 return None
         job.status, job.reason, job.finished_at, job.lease_expires_at = status, reason[:500], timezone.now(), None
-        job.save(update_fields=["status", "reason", "finished_at", "lease_expires_at"])
+        fields = ["status", "reason", "finished_at", "lease_expires_at"]
+        if response is not None:  # the model that answered: a server may have been upgraded since the request
+            made = response["provenance"]
+            job.model_name, job.model_version = made["model"][:120], made["version"][:60]
+            job.model_checksum = (made.get("checksum") or "")[:64]
+            fields += ["model_name", "model_version", "model_checksum"]
+        job.save(update_fields=fields)
     return job
 
 

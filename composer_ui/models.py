@@ -133,6 +133,10 @@ class GenerationJob(models.Model):
     model_name = models.CharField(max_length=120)
     model_version = models.CharField(max_length=60)
     model_checksum = models.CharField(max_length=64, blank=True)
+    # Which of the studio's models (a STUDIO_MODELS name; "" for jobs from before the registry: the default
+    # model then) and where it ran: its server's URL or "in-process <backend>".
+    model_entry = models.CharField(max_length=40, blank=True, default="")
+    model_endpoint = models.CharField(max_length=300, blank=True, default="")
     status = models.CharField(max_length=10, choices=[(s, s) for s in STATUSES], default=QUEUED)
     reason = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -143,7 +147,8 @@ class GenerationJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "lease_expires_at"]), models.Index(fields=["piece", "status"])]
+        indexes = [models.Index(fields=["status", "lease_expires_at"]), models.Index(fields=["piece", "status"]),
+                   models.Index(fields=["model_entry", "status"])]
 
     @property
     def region(self) -> Region:

@@ -14,6 +14,9 @@ from .symbols import is_canonical_chord, normalize_chord, normalize_key
 MAX_TICK = 10_000_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 KEY_PATTERN = re.compile(r"^[A-G](#|b)? (major|minor)$")
+# A name of one of the studio's models (STUDIO_MODELS, composer_ui/model_registry.py).
+MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+MAX_AI_MODELS = 32
 COLOUR_PATTERN = re.compile(r"^#[0-9a-f]{6}$")
 FPS = tuple(TIMECODE_RATES)  # the timecode rates a piece may use (engine/picture/timecode.py names them)
 CUE_KINDS = ("hit", "cadence", "start", "stop")
@@ -114,6 +117,15 @@ def _ai_operations(value, name):
         raise OpError("invalid", f"{name} must be a list drawn from {', '.join(AI_OPERATIONS)}")
 
 
+def _ai_models(value, name):
+    """ "all", or a list of distinct model names (names the studio does not have simply match nothing)."""
+    if value == "all":
+        return
+    if (not isinstance(value, list) or len(value) > MAX_AI_MODELS or len(set(map(str, value))) != len(value)
+            or any(not isinstance(v, str) or not MODEL_NAME.fullmatch(v) for v in value)):
+        raise OpError("invalid", f"{name} must be \"all\" or a list of at most {MAX_AI_MODELS} distinct model names")
+
+
 def _provenance(value, name):
     if not isinstance(value, dict):
         raise OpError("invalid", f"{name} must be an object")
@@ -146,7 +158,7 @@ SCHEMA = {
     "piece.update": ({}, {"title": _text(200), "tempo": _int(20, 400), "time_signature": _time_signature,
                           "key": _key, "bars": _int(1, 1_000), "own_tracks_only": _bool,
                           "ai_enabled": _bool, "ai_mode": _ai_mode, "ai_operations": _ai_operations,
-                          "ai_quota_per_hour": _int(0, 1_000), "fps": _one_of(FPS),
+                          "ai_quota_per_hour": _int(0, 1_000), "ai_models": _ai_models, "fps": _one_of(FPS),
                           "start_offset_us": TIME_US}),
     "bars.insert": ({"at": BAR_INDEX}, {"count": BAR_COUNT}),
     "bars.delete": ({"at": BAR_INDEX}, {"count": BAR_COUNT}),
@@ -162,7 +174,8 @@ SCHEMA = {
     "tempo.delete": ({"bar": _int(1, 10_000)}, {}),
 }
 # Classroom policy fields of piece.update: only the owner sets them.
-OWNER_ONLY_FIELDS = ("own_tracks_only", "ai_enabled", "ai_mode", "ai_operations", "ai_quota_per_hour")
+OWNER_ONLY_FIELDS = ("own_tracks_only", "ai_enabled", "ai_mode", "ai_operations", "ai_quota_per_hour",
+                     "ai_models")
 # Fields only the server may write (accepted AI proposals, imports).
 TRUSTED_ONLY = {"provenance"}
 # Ops whose id the server fills in when a client leaves it out, with the prefix of the ids it makes.

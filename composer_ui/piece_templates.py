@@ -31,6 +31,8 @@ TEMPLATES = {
         _track("Drums", 0, 35, 81, channel=9)]),
 }
 DEFAULT_TEMPLATE = "melody"
+# Templates whose pieces open with the chord lane shown (the studio page reads ?lane=chords).
+OPENS_WITH_CHORD_LANE = {"lead_sheet"}
 
 
 def template_choices() -> list[tuple[str, str]]:

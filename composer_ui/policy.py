@@ -6,7 +6,8 @@ Per piece (set by the owner, stored in the piece's state so changes are in the l
 - ai_quota_per_hour: requests per member per hour;
 - ai_mode: "free" (anyone asks any time), "alternate" (a person must edit between two AI
   requests: the AI is never asked twice in a row), "teacher_approves" (anyone with edit
-  rights asks, only the owner accepts).
+  rights asks, only the owner accepts);
+- ai_models: which of the studio's models may be asked: "all" (the default) or a list of their names.
 """
 from .errors import StudioError
 from .permissions import EDIT_ROLES, OWNER
@@ -15,6 +16,17 @@ from .state import DEFAULT_AI_POLICY
 
 def policy_of(piece: dict) -> dict:
     return {key: piece.get(key, default) for key, default in DEFAULT_AI_POLICY.items()}
+
+
+def model_allowed(piece: dict, model: str) -> bool:
+    allowed = policy_of(piece)["ai_models"]
+    return allowed == "all" or model in allowed
+
+
+def check_may_use_model(piece: dict, *, model: str) -> None:
+    if not model_allowed(piece, model):
+        allowed = ", ".join(policy_of(piece)["ai_models"]) or "none"
+        raise StudioError("forbidden", f"the model '{model}' is not allowed in this piece (allowed: {allowed})")
 
 
 def check_may_request(piece: dict, *, role: str, operation: str, requests_last_hour: int,

@@ -8,7 +8,7 @@ checks the builders against the document, one to one).
 import json
 
 from .errors import StudioError
-from .op_schema import ID_PATTERN
+from .op_schema import ID_PATTERN, MODEL_NAME
 
 PROTOCOL_VERSION = 1
 MAX_JOB_ID = 2**63 - 1  # job ids are a BigAutoField: no larger one exists, so none reaches a query
@@ -127,14 +127,18 @@ def _request_id(message: dict) -> str:
 
 
 def parse_generate(message: dict) -> dict:
-    """The fields of a `generate`; their values are checked against the engine's capabilities."""
-    _only(message, {"request_id", "operation", "tracks", "bars", "controls", "candidates", "seed"}, "generate")
+    """The fields of a `generate`; their values are checked against the chosen model's capabilities."""
+    _only(message, {"request_id", "operation", "tracks", "bars", "controls", "candidates", "seed", "model"},
+          "generate")
     for name in ("operation", "tracks", "bars"):
         if name not in message:
             raise StudioError("invalid", f"generate needs {name}")
+    model = message.get("model")
+    if model is not None and (not isinstance(model, str) or not MODEL_NAME.fullmatch(model)):
+        raise StudioError("invalid", "model must be the name of one of the studio's models (GET /api/engine/)")
     return {"request_id": _request_id(message), "operation": message["operation"], "tracks": message["tracks"],
             "bars": message["bars"], "controls": message.get("controls", {}),
-            "candidates": message.get("candidates", 4), "seed": message.get("seed")}
+            "candidates": message.get("candidates", 4), "seed": message.get("seed"), "model": model}
 
 
 def parse_decide(message: dict) -> dict:
@@ -213,7 +217,7 @@ def job_message(job, *, description: str) -> dict:
             "reason": job.reason, "operation": job.operation, "tracks": job.tracks,
             "bars": [job.start_bar, job.end_bar], "requester": job.requester_id, "parent": job.parent_id,
             "seed": job.seed, "base_seq": job.base_seq, "model": f"{job.model_name}@{job.model_version}",
-            "description": description}
+            "model_entry": job.model_entry, "description": description}
 
 
 def proposal_message(job, *, stale: bool) -> dict:

@@ -16,12 +16,14 @@ __all__ = ["TICKS_PER_QUARTER", "TRACK_COLOURS", "TRACK_FIELDS", "DEFAULT_LIMITS
            "bar_ticks", "empty_state", "piece_ticks", "replay", "track_colours", "upgrade_state"]
 
 DEFAULT_AI_POLICY = {"ai_enabled": True, "ai_mode": "free", "ai_operations": list(AI_OPERATIONS),
-                     "ai_quota_per_hour": 60}
+                     "ai_quota_per_hour": 60, "ai_models": "all"}
 DEFAULT_LIMITS = {"notes_per_piece": 20_000, "tracks_per_piece": 32, "bars_per_piece": 1_000,
                   "chords_per_piece": 5_000, "cues_per_piece": 1_000}
 # Piece settings of model v2 (picture time): frames per second of the timecode, and bar 1's picture time.
 PICTURE_DEFAULTS = {"fps": "25", "start_offset_us": 0}
 V2_KEYS = ("chords", "cues", "tempo_changes")
+# Piece fields added after the first stored states: a state read from before them gets these defaults.
+ADDED_PIECE_DEFAULTS = {**PICTURE_DEFAULTS, "ai_models": "all"}
 
 
 def empty_state() -> dict:
@@ -46,16 +48,16 @@ def empty_state() -> dict:
 
 
 def upgrade_state(state: dict, colours: dict | None = None) -> dict:
-    """A state stored before piece model v2 (a Snapshot, a project file) with the v2 defaults, as a
-    replay of its events gives them; a v2 state is returned as it is.
+    """A state stored before piece model v2 (a Snapshot, a project file) with the v2 defaults (and the
+    piece's ai_models), as a replay of its events gives them; a current state is returned as it is.
 
     ``colours`` ({track id: colour}, from ``track_colours`` over the events up to the snapshot) gives old
     tracks the colours the replay gave them; without it they get the first free colours in list order.
     """
     if all(key in state for key in V2_KEYS) and all("colour" in t for t in state["tracks"]) and \
-            all(key in state["piece"] for key in PICTURE_DEFAULTS):
+            all(key in state["piece"] for key in ADDED_PIECE_DEFAULTS):
         return state
-    return {**state, "piece": {**PICTURE_DEFAULTS, **state["piece"]},
+    return {**state, "piece": {**ADDED_PIECE_DEFAULTS, **state["piece"]},
             "tracks": upgrade_tracks(state["tracks"], colours),
             "chords": state.get("chords", {}), "cues": state.get("cues", {}),
             "tempo_changes": state.get("tempo_changes", [])}
@@ -122,7 +124,7 @@ def _note_or_conflict(state, note_id):
 # -- piece and bars ------------------------------------------------------------
 
 PIECE_FIELDS = ("title", "tempo", "time_signature", "key", "bars", "own_tracks_only", "ai_enabled", "ai_mode",
-                "ai_operations", "ai_quota_per_hour", "fps", "start_offset_us")
+                "ai_operations", "ai_quota_per_hour", "ai_models", "fps", "start_offset_us")
 
 
 def _piece_update(state, op, actor):

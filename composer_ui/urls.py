@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("pieces/new/", views.piece_new, name="piece_new"),
     path("pieces/<int:piece_id>/", views.piece, name="piece"),
+    path("pieces/<int:piece_id>/score/", views.piece_score, name="piece_score"),
     # JSON API (docs/api.md)
     path("api/pieces/", api.pieces, name="api_pieces"),
     path("api/pieces/<int:piece_id>/", api.piece_detail, name="api_piece"),

@@ -9,13 +9,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import broadcast, selectors, services
 from .errors import StudioError
 from .forms import GuestJoinForm, PieceForm, SignUpForm
 from .models import Invite
-from .piece_templates import TEMPLATES, template_tracks
+from .piece_templates import OPENS_WITH_CHORD_LANE, TEMPLATES, template_tracks
 from .permissions import HISTORY_ROLES
 
 
@@ -57,6 +58,8 @@ def piece_new(request):
     except StudioError as error:
         messages.error(request, error.message)
         return redirect("home")
+    if data["template"] in OPENS_WITH_CHORD_LANE:
+        return redirect(reverse("piece", args=[piece.pk]) + "?lane=chords")
     return redirect("piece", piece_id=piece.pk)
 
 
@@ -76,6 +79,18 @@ def piece(request, piece_id):
         "membership": membership, "piece": membership.piece, "seq": seq, "state": state,
         "note_count": len(state["notes"]), "history_roles": HISTORY_ROLES,
         "video_max_mib": settings.STUDIO_VIDEO_MAX_BYTES // 1048576})
+
+
+@login_required
+def piece_score(request, piece_id):
+    """The print view: the score, or the parts of ?tracks=, drawn from the MusicXML export on pages."""
+    membership = _membership_or_404(request, piece_id)
+    _, state = selectors.piece_state(piece_id=piece_id)
+    chosen = [t for t in request.GET.get("tracks", "").split(",") if t]
+    names = [t["name"] for t in state["tracks"] if t["id"] in chosen]
+    return render(request, "composer_ui/score.html", {
+        "piece": membership.piece, "title": state["piece"]["title"], "tracks": ",".join(chosen),
+        "part": ", ".join(names)})
 
 
 @require_http_methods(["GET", "POST"])

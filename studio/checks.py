@@ -76,3 +76,19 @@ def daphne_version(app_configs, **kwargs):
     if tuple(int(part) for part in found.split(".")[:3] if part.isdigit()) < (4, 2, 3):
         return [Warning(f"daphne {found} is older than 4.2.3, the release the studio is tested with; upgrade it.", id="studio.W005")]
     return []
+
+
+@register()
+def models_registry(app_configs, **kwargs):
+    """STUDIO_MODELS is read when the first job needs a model: say what is wrong with it at start instead."""
+    from composer_ui.model_registry import parse_models
+
+    try:
+        entries = parse_models(settings.STUDIO_MODELS, default_backend=settings.STUDIO_GENERATOR)
+    except ValueError as error:
+        return [Error(str(error), id="studio.E006")]
+    limit = settings.STUDIO_GENERATION["time_limit"]
+    return [Warning(f"STUDIO_MODELS {e.name!r}: timeout {e.timeout:g} s is not under the job time limit "
+                    f"({limit} s), so a model that stops answering is cut off by the time limit, not by its "
+                    "own clear failure.", id="studio.W006")
+            for e in entries if e.timeout and e.timeout >= limit]

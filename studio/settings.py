@@ -182,12 +182,17 @@ STUDIO_USE_CELERY = env.bool("STUDIO_USE_CELERY", bool(REDIS_URL))
 # GENERATION
 # ------------------------------------------------------------------------------
 STUDIO_GENERATOR = env.str("STUDIO_GENERATOR", "engine.neural.NeuralGenerator")
+# Several models (composer_ui/model_registry.py, docs/deploy.md): a JSON list of {name, backend, url, token or
+# token_env, timeout, options, max_active}, or the path of a JSON file holding one. Empty: one model,
+# STUDIO_GENERATOR, as before.
+STUDIO_MODELS = env.str("STUDIO_MODELS", "")
 STUDIO_GENERATION = {
     "time_limit": env.int("STUDIO_GENERATION_TIME_LIMIT", 60),  # seconds a job may run
     "max_attempts": 3,  # deliveries of one job before it fails for good
     "per_user_active": 2,  # queued or running jobs one person may have
     "per_room_active": 3,  # ... one piece may have
     "queue_max": env.int("STUDIO_GENERATION_QUEUE_MAX", 20),  # queued jobs in the whole studio
+    "per_model_active": env.int("STUDIO_MODEL_MAX_ACTIVE", 8),  # ... one model may have (its max_active wins)
     "sweep_every": env.float("STUDIO_SWEEP_EVERY", 15),  # seconds between sweeps for expired leases
     "sweep_in_process": env.bool("STUDIO_SWEEP_IN_PROCESS", True),  # the embedded pool sweeps itself
 }

@@ -174,9 +174,11 @@ def _models(ai_notes: list, jobs: dict) -> list[dict]:
         job_ids = sorted(entry.pop("jobs"), key=str)
         entry["jobs"] = job_ids
         details = [jobs[j] for j in job_ids if j in jobs]
-        checksums = sorted({d.get("checksum") for d in details if d.get("checksum")})
-        if checksums:
-            entry["checksums"] = checksums
+        # What the jobs recorded: the weights (checksum), where the model ran and the studio's name for it.
+        for key, field in (("checksums", "checksum"), ("endpoints", "endpoint"), ("entries", "model_entry")):
+            values = sorted({d.get(field) for d in details if d.get(field)})
+            if values:
+                entry[key] = values
         operations = sorted({d.get("operation") for d in details if d.get("operation")})
         if operations:
             entry["operations"] = operations
@@ -203,10 +205,25 @@ def statement_text(statement: dict) -> str:
     ai = statement["ai_share"]
     text = f"\"{statement['title']}\": " + "; ".join(parts) + "."
     text += f" AI share: {ai['notes'] * 100:.1f}% of the notes, {ai['bars'] * 100:.1f}% of the bars with notes."
+    served = [model_line(m) for m in statement["models"] if m.get("checksums") or m.get("endpoints")]
+    if served:
+        text += " Models: " + "; ".join(served) + "."
     if statement["imports"]:
         text += (" Notes imported from files are credited to the person who imported them: "
                  + "; ".join(f"{i.get('file')} by {i.get('by_name', 'someone')}" for i in statement["imports"]) + ".")
     return text
+
+
+def model_line(model: dict) -> str:
+    """e.g. "midi-walk 0.1 (checksum 3f1a2b4c5d6e, run at http://127.0.0.1:8765, chosen as walk)"."""
+    details = []
+    if model.get("checksums"):
+        details.append("checksum " + ", ".join(c[:12] for c in model["checksums"]))
+    if model.get("endpoints"):
+        details.append("run at " + ", ".join(model["endpoints"]))
+    if model.get("entries"):
+        details.append("chosen as " + ", ".join(model["entries"]))
+    return f"{model['name']} {model['version'] or '?'}" + (f" ({', '.join(details)})" if details else "")
 
 
 def _notes(count: int) -> str:

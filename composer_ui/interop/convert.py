@@ -7,7 +7,8 @@ apply_ops like any other edit.
 The neutral score: ``{"format", "title", "tempos": [[tick, bpm]], "time_signatures": [[tick, n, d]],
 "keys": [[tick, "G major"]], "markers"?: [[tick, text]], "smpte_offset"?: [h, m, s, f, sub, rate] | None,
 "pickup": ticks, "tracks": [{"name", "program", "channel", "drum", "volume"?,
-"pan"?, "notes": [[start, duration, pitch, velocity]]}], "warnings": [...]}`` at 480 ticks per quarter.
+"pan"?, "notes": [[start, duration, pitch, velocity]]}], "chords"?: [[tick, "Cm7"]], "warnings": [...]}`` at
+480 ticks per quarter.
 """
 import math
 import re
@@ -15,6 +16,7 @@ import re
 from ..op_schema import DENOMINATORS, KEY_PATTERN, MAX_TICK
 from ..state import TICKS_PER_QUARTER, bar_ticks
 from . import picture_marks
+from .chord_import import check_chords, plan_chords
 from .midi_read import MAX_MARKERS, SMPTE_RATES, Refusal
 
 GRID = TICKS_PER_QUARTER // 4  # a 16th note
@@ -77,6 +79,7 @@ def validate_score(score) -> dict:
     if smpte is not None and not (isinstance(smpte, list) and len(smpte) == 6 and all(
             _int(v, 0, hi) for v, hi in zip(smpte[:5], (23, 59, 59, 29, 99))) and smpte[5] in SMPTE_RATES):
         bad("SMPTE offset")
+    check_chords(score.get("chords", []), MAX_TICK)
     if not _int(score.get("pickup", 0), 0, MAX_TICK):
         bad("pickup")
     if not isinstance(score.get("warnings", []), list) or not all(isinstance(w, str) for w in score.get("warnings", [])):
@@ -242,6 +245,7 @@ def plan_import(score: dict, *, base_state: dict, new_piece: bool, quantize: boo
         raise Refusal(f"the file has {len(planned)} tracks with notes; this piece can take {max(0, room_tracks)} more "
                       f"(a piece holds at most {limits['tracks_per_piece']})", "too_large")
     last = max(start + duration for _, notes in planned for start, duration, _, _ in notes)
+    last = max([last] + [tick + shift + 1 for tick, _ in score.get("chords", [])])
     bars_needed = max(1, -(-last // size))
     if bars_needed > limits["bars_per_piece"]:
         raise Refusal(f"the music is {bars_needed:,} bars long in {piece['time_signature'][0]}/"
@@ -278,10 +282,16 @@ def plan_import(score: dict, *, base_state: dict, new_piece: bool, quantize: boo
         ops.append(add)
         ops.extend({"op": "note.add", "track": track_id, "start": start, "duration": duration, "pitch": pitch,
                     "velocity": velocity, "provenance": provenance} for start, duration, pitch, velocity in notes)
+    chord_ops, chord_warnings = plan_chords(
+        score.get("chords", []), shift=shift, quantize=quantize, end=(bars_needed if new_piece else max(bars_needed, piece["bars"])) * size,
+        base_chords={} if new_piece else base_state.get("chords", {}), limit=limits.get("chords_per_piece", 5_000),
+        provenance=provenance, prefix=prefix)
+    ops += chord_ops
+    warnings += chord_warnings
     if drums:
         warnings.append(f"{drums} drum track{'s were' if drums > 1 else ' was'} imported on MIDI channel 10; "
                         "its notes are drum sounds (General MIDI percussion), not pitches")
     summary = {"format": score.get("format"), "file": record.get("file"), "sha256": record.get("sha256"),
-               "tracks": len(planned), "notes": note_count, "bars": bars_needed if new_piece else max(bars_needed, piece["bars"]),
+               "tracks": len(planned), "notes": note_count, "chords": len(chord_ops), "bars": bars_needed if new_piece else max(bars_needed, piece["bars"]),
                "quantized": moved if quantize else None, "pickup_shift": shift}
     return {"ops": ops, "warnings": warnings, "summary": summary}

@@ -5,6 +5,8 @@ contributors, one marker per AI-accepted region; for a piece scored to picture a
 picture time and one marker per cue, picture_marks.py); then one track per studio track, in order, with
 its name, program, volume (CC 7) and pan (CC 10) on its channel, its notes, and a text event where
 each AI region starts in it.
+After them, when the piece has chord symbols, a track named "Chords" holds one text event per chord,
+the canonical symbol at its start tick (midi_read reads them back).
 Type 0 merges everything into one track; each studio track's name follows a channel prefix.
 
 MIDI cannot say who wrote a note, so the sidecar ``.provenance.json`` does, keyed by studio track,
@@ -53,6 +55,9 @@ def conductor_events(state: dict, names: dict, *, seq: int | None, statement: di
     if models:
         credit += f"; AI: {', '.join(m.removeprefix('AI ') for m in models)} ({statement['ai_share']['notes'] * 100:.1f}% of notes)"
     events.append((0, _META, 4, mido.MetaMessage("text", text=_text(credit, 1000))))
+    for index, model in enumerate(m for m in statement["models"] if m.get("checksums") or m.get("endpoints")):
+        events.append((0, _META, 6 + index / 100, mido.MetaMessage(
+            "text", text=_text(f"AI model {attribution.model_line(model)}", 1000))))
     if seq is not None:
         events.append((0, _META, 5, mido.MetaMessage("text", text=f"Exported at version {seq}; who wrote each note: "
                                                                    "see the .provenance.json sidecar")))
@@ -84,6 +89,18 @@ def track_events(state: dict, track: dict, names: dict, channel: int, regions: l
     return events
 
 
+CHORDS_TRACK = "Chords"
+
+
+def chord_events(state: dict) -> list:
+    """The chord lane as text events, named "Chords" (an empty list when the piece has no chords)."""
+    chords = sorted(state.get("chords", {}).values(), key=lambda c: (c["start"], c["id"]))
+    if not chords:
+        return []
+    return [(0, _META, 0, mido.MetaMessage("track_name", name=CHORDS_TRACK))] + [
+        (chord["start"], _META, 1, mido.MetaMessage("text", text=_text(chord["symbol"]))) for chord in chords]
+
+
 def _to_track(events: list, end: int | None = None) -> mido.MidiTrack:
     track, now = mido.MidiTrack(), 0
     for tick, _, _, message in sorted(events, key=lambda e: (e[0], e[1], e[2])):
@@ -93,10 +110,12 @@ def _to_track(events: list, end: int | None = None) -> mido.MidiTrack:
     return track
 
 
-def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, midi_type: int = 1) -> bytes:
-    """The piece as a Standard MIDI File at 480 ticks per quarter."""
+def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, midi_type: int = 1,
+            statement: dict | None = None) -> bytes:
+    """The piece as a Standard MIDI File at 480 ticks per quarter. ``statement``: the contribution statement
+    with the jobs' detail (each model's checksum and endpoint get a text event), when the caller has it."""
     names = names or {}
-    statement = attribution.contribution(state, names, seq=seq)
+    statement = statement or attribution.contribution(state, names, seq=seq)
     conductor, end = conductor_events(state, names, seq=seq, statement=statement)
     tracks = [(track, track.get("channel", 0) if track.get("channel") is not None else 0)
               for track in state["tracks"]]
@@ -106,6 +125,8 @@ def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, m
         midi.tracks.append(_to_track(conductor, end))
         for track, channel in tracks:
             midi.tracks.append(_to_track(track_events(state, track, names, channel, regions), end))
+        if chord_events(state):
+            midi.tracks.append(_to_track(chord_events(state), end))
     else:
         merged = list(conductor)
         for position, (track, channel) in enumerate(tracks):
@@ -116,6 +137,7 @@ def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, m
                                    mido.MetaMessage("instrument_name", name=message.name)))
                 else:
                     merged.append((tick, kind, order, message))
+        merged += [event for event in chord_events(state) if event[3].type == "text"]
         midi.tracks.append(_to_track(merged, end))
     buffer = io.BytesIO()
     midi.save(file=buffer)
@@ -123,12 +145,13 @@ def to_midi(state: dict, *, names: dict | None = None, seq: int | None = None, m
 
 
 def provenance_sidecar(state: dict, *, names: dict | None = None, seq: int | None = None,
-                       piece_id: int | None = None, midi_type: int = 1) -> dict:
+                       piece_id: int | None = None, midi_type: int = 1, jobs: dict | None = None) -> dict:
     """Who wrote each note of the MIDI export, keyed by track id, start tick and pitch.
 
     ``tracks`` maps each studio track to its MIDI track index (type 1: 1 + its position, after the
     conductor track; type 0: 0) and channel; ``notes[track][tick][pitch]`` is a list (several notes may
-    share a key) of each note's id, end tick, velocity and provenance.
+    share a key) of each note's id, end tick, velocity and provenance; ``jobs`` (when given) what each AI job's
+    model was: name, version, checksum, endpoint.
     """
     names = names or {}
     tracks, notes = {}, {}
@@ -146,4 +169,5 @@ def provenance_sidecar(state: dict, *, names: dict | None = None, seq: int | Non
             "piece_id": piece_id, "seq": seq, "title": state["piece"]["title"],
             "ticks_per_quarter": TICKS_PER_QUARTER, "midi_type": midi_type,
             "names": {str(k): v for k, v in names.items()}, "tracks": tracks, "notes": notes,
+            **({"jobs": {str(k): v for k, v in jobs.items()}} if jobs else {}),
             "regions": [{**r, "label": attribution.region_label(r, names)} for r in attribution.ai_regions(state)]}

@@ -11,6 +11,8 @@ pairs note-ons with note-offs into notes at 480 ticks per quarter.
 """
 import struct
 
+from .midi_chords import chord_texts
+
 TICKS_PER_QUARTER = 480
 MAX_TRACKS = 64
 MAX_EVENTS = 200_000
@@ -222,7 +224,7 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         warnings.append(f"ignored {trailing} bytes after the last track")
     if division != TICKS_PER_QUARTER:
         warnings.append(f"the file has {division} ticks per quarter note; times were converted to 480")
-    tempos, signatures, keys, groups, markers, smpte = [], [], [], {}, [], None
+    tempos, signatures, keys, groups, texts, markers, smpte = [], [], [], {}, [], [], None
     names, channel_names, programs, levels = {}, {}, {}, {}
     stray_offs = zero_length = unterminated = late_programs = 0
     for number, (begin, end) in enumerate(chunks):
@@ -250,6 +252,8 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
                     smpte = [raw[0] & 0x1F, raw[1], raw[2], raw[3], raw[4], SMPTE_RATES[(raw[0] >> 5) & 3]]
                 elif kind == 0x20 and len(raw) == 1:
                     prefix = raw[0] & 0x0F
+                elif kind == 0x01 and raw and len(texts) < MAX_EVENTS:
+                    texts.append((number, scale(tick), _text(raw)))
                 elif kind in (0x03, 0x04) and raw:
                     text = _text(raw)
                     if text and prefix is not None:
@@ -310,6 +314,10 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
         notes = sorted(groups[(track, channel)], key=lambda n: (n[0], n[2], n[1]))
         tracks.append({"name": name, "program": programs.get((track, channel), 0), "channel": channel,
                        "drum": channel == 9, "notes": notes, **levels.get((track, channel), {})})
+    chords, unread = chord_texts(texts, names, fmt)
+    if unread:
+        warnings.append(f"{unread} text event{'s' if unread > 1 else ''} in the Chords track could not be read as "
+                        "chord symbols and were left out")
     title = None
     if fmt == 1 and 0 in names and not any(t == 0 for t, _ in groups):
         title = names[0]
@@ -318,4 +326,4 @@ def extract(data: bytes, *, max_notes: int = 20_000, max_events: int = MAX_EVENT
     return {"format": "midi", "midi_type": fmt, "source_ticks_per_quarter": division, "title": title,
             "tempos": sorted(tempos), "markers": sorted(markers, key=lambda m: m[0]), "smpte_offset": smpte,
             "time_signatures": sorted(signatures), "keys": sorted(keys, key=lambda k: k[0]),
-            "pickup": 0, "tracks": tracks, "warnings": warnings}
+            "pickup": 0, "tracks": tracks, "chords": chords, "warnings": warnings}

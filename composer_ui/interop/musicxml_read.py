@@ -5,15 +5,18 @@ with an internal subset, entity declarations and external entity references, and
 element count and depth; only then does ElementTree build the tree that music21 reads (never
 through music21's file converters, so no pickle cache is read or written).
 """
+import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from xml.parsers import expat
 
+from .harmony import symbol_from_harmony
 from .midi_read import Refusal
 
 TICKS_PER_QUARTER = 480
 MAX_ELEMENTS = 2_000_000
 MAX_DEPTH = 64
+_PART_STAFF = re.compile(r"(.+)-Staff(\d+)")  # music21's id for one staff of a multi-staff part
 
 
 def harden_check(text: str) -> None:
@@ -118,6 +121,51 @@ def part_notes(part, warnings_counts: dict) -> tuple[list, bool]:
     return done, percussion
 
 
+def part_groups(score) -> list[list]:
+    """The score's parts, each as the list of its staves: music21 splits a part with several staves (a
+    piano's grand staff) into PartStaffs, and the studio keeps one track per part."""
+    from music21 import stream
+
+    groups, index = [], {}
+    for part in score.parts:
+        match = _PART_STAFF.fullmatch(str(part.id)) if isinstance(part, stream.PartStaff) else None
+        key = match.group(1) if match else ("part", len(groups))
+        if key not in index:
+            index[key] = len(groups)
+            groups.append([])
+        groups[index[key]].append(part)
+    return groups
+
+
+def _step_alter(pitch) -> tuple[str, int]:
+    return pitch.step, int(round(pitch.alter or 0))
+
+
+def chord_symbols(parts, counts: dict) -> list:
+    """[[tick, canonical symbol]] of the chord symbols (``<harmony>``) above the first part that has them."""
+    from music21 import harmony
+
+    for part in parts:
+        found = []
+        for symbol in part.recurse().getElementsByClass(harmony.Harmony):
+            tick = _ticks(symbol.getOffsetInHierarchy(part))
+            if isinstance(symbol, harmony.NoChord):
+                text = symbol_from_harmony(None, "none")
+            else:
+                root, bass = symbol.root(), symbol.bass()
+                degrees = [(m.degree, m.interval.semitones if m.interval else 0, m.modType)
+                           for m in symbol.getChordStepModifications()]
+                text = symbol_from_harmony(_step_alter(root) if root else None, symbol.chordKind or "", degrees,
+                                           _step_alter(bass) if bass and root and bass.name != root.name else None)
+            if text is None:
+                counts.setdefault("chords", []).append(str(symbol.chordKindStr or symbol.chordKind or "?")[:20])
+                continue
+            found.append([tick, text])
+        if found or counts.get("chords"):
+            return sorted(found, key=lambda c: c[0])
+    return []
+
+
 def read_musicxml(text: str, *, max_notes: int = 20_000) -> dict:
     """The neutral score of a MusicXML text (already checked by xml_checks.check_xml)."""
     harden_check(text)
@@ -129,13 +177,18 @@ def read_musicxml(text: str, *, max_notes: int = 20_000) -> dict:
     importer = MusicXMLImporter()
     importer.xmlRootToScore(root, importer.stream)
     score = importer.stream
-    parts = list(score.parts)
+    parts = part_groups(score)
     if not parts:
         raise Refusal("the score has no parts")
     warnings, counts, tracks, total = [], {}, [], 0
-    for index, part in enumerate(parts):
+    for index, staves in enumerate(parts):
+        part = staves[0]
         instrument = part.getInstrument(returnDefault=False)
-        notes, percussion = part_notes(part, counts)
+        notes, percussion = [], False
+        for staff in staves:
+            found, drums = part_notes(staff, counts)
+            notes += found
+            percussion = percussion or drums
         total += len(notes)
         if total > max_notes:
             raise Refusal(f"the score holds more than {max_notes:,} notes, the most a piece may have", "too_large")
@@ -152,7 +205,12 @@ def read_musicxml(text: str, *, max_notes: int = 20_000) -> dict:
     if counts.get("range"):
         warnings.append(f"{counts['range']} note{'s' if counts['range'] > 1 else ''} outside the MIDI range "
                         "(0-127) were left out")
-    first = parts[0]
+    chords = chord_symbols([p for staves in parts for p in staves], counts)
+    if counts.get("chords"):
+        unread = counts["chords"]
+        warnings.append(f"{len(unread)} chord symbol{'s' if len(unread) > 1 else ''} could not be read and were "
+                        f"left out (kinds: {', '.join(sorted(set(unread))[:5])})")
+    first = parts[0][0]
     signatures = [[_ticks(ts.getOffsetInHierarchy(first)), ts.numerator, ts.denominator]
                   for ts in first.recurse().getElementsByClass(meter.TimeSignature)]
     keys = []
@@ -161,7 +219,7 @@ def read_musicxml(text: str, *, max_notes: int = 20_000) -> dict:
         tonic = found.tonic.name.replace("-", "b")
         keys.append([_ticks(signature.getOffsetInHierarchy(first)), f"{tonic} {found.mode}"])
     tempos = []
-    for part in parts:
+    for part in (p for staves in parts for p in staves):
         for mark in part.recurse().getElementsByClass(tempo.MetronomeMark):
             bpm = mark.getQuarterBPM()
             if bpm:
@@ -176,4 +234,4 @@ def read_musicxml(text: str, *, max_notes: int = 20_000) -> dict:
         title = score.metadata.bestTitle
     return {"format": "musicxml", "title": str(title) if title else None, "tempos": [list(t) for t in tempos],
             "time_signatures": sorted(signatures), "keys": sorted(keys, key=lambda k: k[0]), "pickup": max(0, pickup),
-            "tracks": tracks, "warnings": warnings}
+            "tracks": tracks, "chords": chords, "warnings": warnings}

@@ -67,7 +67,7 @@ def people_names(piece_id: int, state: dict) -> dict:
 def _jobs(state: dict) -> dict:
     ids = {n["job"] for n in state["notes"].values() if type(n.get("job")) is int}
     return {job.pk: {"model": job.model_name, "version": job.model_version, "checksum": job.model_checksum,
-                     "operation": job.operation}
+                     "endpoint": job.model_endpoint, "model_entry": job.model_entry, "operation": job.operation}
             for job in GenerationJob.objects.filter(pk__in=ids)}
 
 
@@ -92,8 +92,22 @@ def contribution_statement(piece_id: int, seq: int, state: dict, names: dict) ->
                                     imports=imports_list(piece_id, seq, names))
 
 
-def export_piece(*, piece_id: int, user, fmt: str, seq: int | None = None) -> Export:
-    """The piece (at ``seq``, default now) in ``fmt``; members only (others: not_found)."""
+def _chosen_tracks(state: dict, fmt: str, track_ids) -> list | None:
+    """The tracks a MusicXML export is limited to (a part for one player), checked; None: all."""
+    if track_ids is None:
+        return None
+    if fmt not in ("musicxml", "mxl"):
+        raise StudioError("invalid", "only a MusicXML export can be limited to some tracks")
+    known = {t["id"] for t in state["tracks"]}
+    unknown = [t for t in track_ids if t not in known]
+    if not track_ids or unknown:
+        raise StudioError("invalid", f"no track {str(unknown[0] if unknown else '')[:64]!r} in this piece")
+    return list(track_ids)
+
+
+def export_piece(*, piece_id: int, user, fmt: str, seq: int | None = None, track_ids: list | None = None) -> Export:
+    """The piece (at ``seq``, default now) in ``fmt``; members only (others: not_found). A MusicXML
+    export may be limited to ``track_ids`` (a part for one player)."""
     selectors.membership_get(piece_id=piece_id, user=user)
     if fmt not in FORMATS:
         raise StudioError("invalid", f"unknown export format {str(fmt)[:20]!r}; use one of {', '.join(FORMATS)}")
@@ -105,14 +119,19 @@ def export_piece(*, piece_id: int, user, fmt: str, seq: int | None = None) -> Ex
     else:
         state = selectors.state_at(piece_id=piece_id, seq=seq)
     names = people_names(piece_id, state)
+    track_ids = _chosen_tracks(state, fmt, track_ids)
     if fmt in ("midi", "midi0"):
-        content = midi_export.to_midi(state, names=names, seq=seq, midi_type=0 if fmt == "midi0" else 1)
+        content = midi_export.to_midi(state, names=names, seq=seq, midi_type=0 if fmt == "midi0" else 1,
+                                      statement=contribution_statement(piece_id, seq, state, names))
     elif fmt == "musicxml":
-        content = musicxml_export.to_musicxml(state, names, seq=seq)
+        content = musicxml_export.to_musicxml(state, names, seq=seq, track_ids=track_ids,
+                                              statement=contribution_statement(piece_id, seq, state, names))
     elif fmt == "mxl":
-        content = musicxml_export.to_mxl(state, names, seq=seq)
+        content = musicxml_export.to_mxl(state, names, seq=seq, track_ids=track_ids,
+                                         statement=contribution_statement(piece_id, seq, state, names))
     elif fmt == "provenance":
-        content = project.dumps(midi_export.provenance_sidecar(state, names=names, seq=seq, piece_id=piece_id))
+        content = project.dumps(midi_export.provenance_sidecar(state, names=names, seq=seq, piece_id=piece_id,
+                                                               jobs=_jobs(state)))
     elif fmt == "contribution":
         content = project.dumps(contribution_statement(piece_id, seq, state, names))
     else:
@@ -122,6 +141,8 @@ def export_piece(*, piece_id: int, user, fmt: str, seq: int | None = None) -> Ex
         content = project.dumps(document)
     content_type, ending = FORMATS[fmt]
     stem = slugify(state["piece"]["title"])[:60] or "piece"
+    if track_ids:
+        stem += "-" + (slugify("-".join(t["name"] for t in state["tracks"] if t["id"] in track_ids))[:40] or "part")
     return Export(content=content, content_type=content_type, filename=f"{stem}-v{seq}{ending}", seq=seq)
 
 

@@ -9,7 +9,8 @@ from .timeline import latency_ms, piece_history, proposal_of
 
 SCHEMA_VERSION = 1
 CSV_COLUMNS = ("schema", "piece", "seq", "time", "participant", "actor_kind", "event", "summary", "job", "model",
-               "model_version", "model_checksum", "operation", "controls", "seed", "latency_ms", "payload")
+               "model_version", "model_checksum", "model_entry", "model_endpoint", "operation", "controls", "seed",
+               "latency_ms", "payload")
 
 
 def research_rows(piece_ids, pseudonyms: Pseudonyms | None = None):
@@ -37,7 +38,8 @@ def row_of(piece_id: int, entry: dict, job, pseudonyms: Pseudonyms) -> dict:
 def generation_of(job) -> dict:
     proposal = proposal_of(job)
     return {"job": job.pk, "parent": job.parent_id, "model": job.model_name, "version": job.model_version,
-            "checksum": job.model_checksum, "operation": job.operation, "tracks": job.tracks,
+            "checksum": job.model_checksum, "model_entry": job.model_entry, "endpoint": job.model_endpoint,
+            "operation": job.operation, "tracks": job.tracks,
             "bars": [job.start_bar, job.end_bar], "controls": job.controls, "seed": job.seed,
             "candidates": job.num_candidates, "base_seq": job.base_seq, "status": job.status,
             "latency_ms": latency_ms(proposal) if proposal else None}
@@ -60,7 +62,8 @@ def flat(row: dict) -> tuple:
     gen = row.get("generation") or {}
     return (row["schema"], row["piece"], row["seq"], row["time"], row["participant"] or "", row["actor_kind"],
             row["event"], row["summary"], gen.get("job", ""), gen.get("model", ""), gen.get("version", ""),
-            gen.get("checksum", ""), gen.get("operation", ""), json.dumps(gen.get("controls")) if gen else "",
+            gen.get("checksum", ""), gen.get("model_entry", ""), gen.get("endpoint", ""), gen.get("operation", ""),
+            json.dumps(gen.get("controls")) if gen else "",
             gen.get("seed", ""), gen.get("latency_ms", ""), json.dumps(row["payload"], sort_keys=True))
 
 

@@ -1,7 +1,10 @@
-""""Regenerate exactly": re-run a stored request with its seed and say whether the candidates match.
+""""Regenerate exactly": re-run a stored request with its seed, on the same model, and say whether the
+candidates match.
 
-Reproduction is only promised for the same checkpoint: the installed model's name, version
-and checksum are compared with the ones the job recorded before anything runs.
+The job names the studio's model that made it (``model_entry``; "" for jobs from before several models:
+the default one). Reproduction is only promised for the same weights: that model's name, version and
+checksum now are compared with the ones the job recorded before anything runs, and when the model is
+gone, not answering or changed, the answer says so and names both.
 """
 from .. import engine_bridge, selectors
 from ..errors import StudioError
@@ -14,18 +17,32 @@ def job_reproduce(job) -> dict:
     proposal = proposal_of(job)
     if proposal is None:
         raise StudioError("conflict", f"this job is {job.status} and has no proposal to reproduce")
-    caps = engine_bridge.capabilities()
     stored = f"{job.model_name}@{job.model_version}"
+    made_by = f"{stored} (checksum {job.model_checksum[:12] or 'none'})"
+    result = {"job_id": job.pk, "seed": job.seed, "model_entry": job.model_entry, "stored_model": stored,
+              "installed_model": "", "stored_checksum": job.model_checksum, "installed_checksum": "",
+              "stored_endpoint": job.model_endpoint, "installed_endpoint": "", "match": False, "candidates": [],
+              "reason": ""}
+    try:
+        entry = engine_bridge.find_model(job.model_entry or None)
+        caps = engine_bridge.capabilities(entry)
+    except StudioError as error:
+        names = ", ".join(m.name for m in engine_bridge.models())
+        gone = error.code == "invalid"
+        result["reason"] = (f"the model {job.model_entry or 'default'} is gone (the studio's models are now {names}); "
+                            f"the proposal came from {made_by}" if gone else
+                            f"{error.message}; the proposal came from {made_by}")
+        return result
     installed = f"{caps['name']}@{caps['version']}"
-    result = {"job_id": job.pk, "seed": job.seed, "stored_model": stored, "installed_model": installed,
-              "stored_checksum": job.model_checksum, "installed_checksum": caps.get("checksum", ""),
-              "match": False, "candidates": [], "reason": ""}
-    if (stored, job.model_checksum) != (installed, caps.get("checksum", "")):
-        result["reason"] = (f"the installed model is {installed}, the proposal came from {stored} "
-                            f"(checksum {job.model_checksum[:12] or 'none'}): install that checkpoint to reproduce it")
+    result.update(model_entry=entry.name, installed_model=installed, installed_checksum=caps.get("checksum", ""),
+                  installed_endpoint=engine_bridge.model_endpoint(entry))
+    if (stored, job.model_checksum) != (installed, result["installed_checksum"]):
+        result["reason"] = (f"the model {entry.name} is now {installed} (checksum "
+                            f"{result['installed_checksum'][:12] or 'none'}), the proposal came from {made_by}: "
+                            "install that checkpoint to reproduce it")
         return result
     state = selectors.state_at(piece_id=job.piece_id, seq=job.base_seq)
-    response = engine_bridge.run_engine(engine_bridge.engine_request(state, job))
+    response = engine_bridge.run_engine(engine_bridge.engine_request(state, job), model=entry)
     again = response["candidates"]
     result["candidates"] = [{"index": i, "match": i < len(again) and _notes(c["notes"]) == _notes(again[i]["notes"])}
                             for i, c in enumerate(proposal.candidates)]

@@ -23,7 +23,7 @@ PAYLOADS = {
 }
 PAYLOADS["regenerate"] = PAYLOADS["generate"]
 GENERATION = {"job": int, "parent": (int, type(None)), "model": str, "version": str, "checksum": str,
-              "operation": str, "tracks": list, "bars": list, "controls": dict, "seed": int, "candidates": int,
+              "model_entry": str, "endpoint": str, "operation": str, "tracks": list, "bars": list, "controls": dict, "seed": int, "candidates": int,
               "base_seq": int, "status": str, "latency_ms": (float, int, type(None))}
 ROW = {"schema": int, "piece": int, "seq": int, "time": str, "participant": (str, type(None)), "actor_kind": str,
        "event": str, "summary": str, "payload": dict}

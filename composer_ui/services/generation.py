@@ -14,7 +14,7 @@ from django.utils import timezone
 from .. import engine_bridge, jobs, selectors
 from ..errors import StudioError
 from ..models import Decision, Event, GenerationJob, Membership
-from ..policy import check_may_decide, check_may_request
+from ..policy import check_may_decide, check_may_request, check_may_use_model
 from .pieces import Applied, ops_apply
 
 Job = GenerationJob
@@ -25,33 +25,36 @@ def _conf(name):
 
 
 def generation_request(*, piece_id: int, user, operation, tracks, bars, controls=None, candidates=4,
-                       seed=None, request_id: str = "", parent: Job | None = None) -> Job:
-    """Check policy, capabilities and admission; record a queued job and enqueue it after commit."""
+                       seed=None, model=None, request_id: str = "", parent: Job | None = None) -> Job:
+    """Check policy, the model's capabilities and admission; record a queued job and enqueue it after commit.
+    ``model`` is one of the studio's models by name (None: the default one)."""
     controls = {} if controls is None else controls
     role = Membership.objects.filter(piece_id=piece_id, user=user).values_list("role", flat=True).first()
     if role is None:
         raise StudioError("not_found", "no such piece")
+    entry = engine_bridge.find_model(model)
     seq, state = selectors.piece_state(piece_id=piece_id)
+    check_may_use_model(state["piece"], model=entry.name)
     engine_bridge.check_request(state, operation=operation, tracks=tracks, bars=bars, controls=controls,
-                                candidates=candidates, seed=seed)
+                                candidates=candidates, seed=seed, model=entry)
     check_may_request(state["piece"], role=role, operation=operation,
                       requests_last_hour=_requests_last_hour(piece_id, user),
                       human_edit_since_last_request=_human_edit_since_last_request(piece_id))
-    _admit(piece_id, user)
-    caps = engine_bridge.capabilities()
+    _admit(piece_id, user, entry)
+    caps = engine_bridge.capabilities(entry)
     with transaction.atomic():
         job = Job.objects.create(
             piece_id=piece_id, requester=user, request_id=request_id, parent=parent, operation=operation,
             tracks=list(tracks), start_bar=bars[0], end_bar=bars[1], controls=controls, num_candidates=candidates,
             seed=secrets.randbelow(engine_bridge.MAX_SEED) if seed is None else seed, base_seq=seq,
             model_name=caps["name"], model_version=caps["version"], model_checksum=caps["checksum"],
-            enqueued_at=timezone.now())
+            model_entry=entry.name, model_endpoint=engine_bridge.model_endpoint(entry), enqueued_at=timezone.now())
         transaction.on_commit(lambda: jobs.enqueue(job.pk))
     return job
 
 
 def generation_regenerate(*, piece_id: int, job_id: int, user, request_id: str = "") -> tuple[Job, Job | None]:
-    """The same request again with a fresh seed (against the piece as it is now).
+    """The same request again, to the same model, with a fresh seed (against the piece as it is now).
 
     Asking again sets the old proposal aside: if it is still open it becomes `rejected` (with a Decision),
     in the same transaction as the new job, so it cannot come back for anyone after a reload. Returns the
@@ -61,7 +64,8 @@ def generation_regenerate(*, piece_id: int, job_id: int, user, request_id: str =
     with transaction.atomic():
         new = generation_request(piece_id=job.piece_id, user=user, operation=job.operation, tracks=job.tracks,
                                  bars=[job.start_bar, job.end_bar], controls=job.controls,
-                                 candidates=job.num_candidates, request_id=request_id, parent=job)
+                                 candidates=job.num_candidates, model=job.model_entry or None,
+                                 request_id=request_id, parent=job)
         set_aside = Job.objects.filter(pk=job.pk, status=Job.READY).update(status=Job.REJECTED)
         if set_aside:
             Decision.objects.create(job=job, user=user, action=Decision.REJECT, candidate=None, auditioned=[],
@@ -138,9 +142,13 @@ def _human_edit_since_last_request(piece_id) -> bool:
     return Event.objects.filter(piece_id=piece_id, seq__gt=last, actor_kind=Event.USER, kind="edit").exists()
 
 
-def _admit(piece_id, user):
+def _admit(piece_id, user, entry):
     """Bounded queues: refuse at once, with a retry-after, rather than queue without end."""
     active = Job.objects.filter(status__in=Job.ACTIVE)
+    most = entry.max_active or _conf("per_model_active")
+    if active.filter(model_entry=entry.name).count() >= most:
+        raise StudioError("rate_limited", f"the model {entry.name} is busy ({most} requests queued or running); "
+                                          "try again shortly, or ask another model", retry_after=10)
     if active.filter(requester=user).count() >= _conf("per_user_active"):
         raise StudioError("rate_limited", "you already have AI requests running; wait for one", retry_after=5)
     if active.filter(piece_id=piece_id).count() >= _conf("per_room_active"):

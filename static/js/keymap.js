@@ -47,6 +47,7 @@ export const SHORTCUTS = [
   { code: "Minus", shift: true, action: "rows-smaller", label: "Shorter rows (vertical zoom)" },
   { code: "KeyF", action: "zoom-fit", label: "Fit the piece and its notes in view" },
   { code: "KeyG", mod: true, action: "ai-open", label: "Ask the AI about the selected bars" },
+  { code: "KeyK", mod: true, action: "chord-type", label: "Type a chord symbol at the playhead (then Tab, Shift+Tab, Enter, Escape)" },
   { code: "BracketRight", action: "candidate-next", label: "Next AI candidate" },
   { code: "BracketLeft", action: "candidate-previous", label: "Previous AI candidate" },
   { code: "KeyA", alt: true, action: "candidate-accept", label: "Accept the shown AI candidate" },

@@ -64,7 +64,7 @@ def test_every_documented_client_message_is_parsed():
 _AT = datetime(2026, 11, 26, tzinfo=timezone.utc)
 _JOB = SimpleNamespace(pk=31, request_id="r-17", status="ready", reason="", operation="harmonize", tracks=["t1-2"],
                        start_bar=0, end_bar=2, requester_id=4, parent_id=None, seed=1234, base_seq=57,
-                       model_name="gridcoco", model_version="1.0",
+                       model_name="gridcoco", model_version="1.0", model_entry="gridcoco",
                        proposal=SimpleNamespace(candidates=[], provenance={}, timings={}))
 _EVENT = SimpleNamespace(seq=43, actor={"kind": "user", "id": 4}, kind="edit", ops=[], client_op_id="c-1",
                          created_at=_AT)

@@ -81,7 +81,7 @@ def drain_jobs(piece_id: int) -> None:
 
     GenerationJob.objects.filter(piece_id=piece_id, status__in=GenerationJob.ACTIVE).update(
         status=GenerationJob.CANCELLED, reason="test over")
-    jobs._embedded_pool().submit(lambda: None).result(timeout=60)
+    jobs.embedded_pools_drained(timeout=60)
 
 
 def _expects_pong(text: str) -> bool:

@@ -12,7 +12,7 @@ from composer_ui import selectors, services
 from composer_ui.attribution import bar_ranges
 from composer_ui.interop import attribution, midi_export, midi_read, musicxml_export, project
 from composer_ui.interop.keys import spell
-from composer_ui.interop.musicxml_read import part_notes
+from composer_ui.interop.musicxml_read import part_groups, part_notes
 from composer_ui.state import apply_ops
 from tests.composer_ui.factories import make_piece, make_user
 
@@ -113,18 +113,20 @@ def test_musicxml_reparses_with_music21_to_the_same_notes(seed, key):
     state = make_state(seed, tracks=3, notes=70, quantized=True, key=key, time_signature=(3, 4) if seed else (4, 4))
     for data in (musicxml_export.to_musicxml(state, NAMES, seq=3), _mxl_score(musicxml_export.to_mxl(state, NAMES))):
         score = converter.parse(data, format="musicxml", forceSource=True)
-        assert len(score.parts) == len(state["tracks"])
+        parts = part_groups(score)  # a grand staff's two staves are one part
+        assert len(parts) == len(state["tracks"])
         found, colours = {}, {}
-        for index, part in enumerate(score.parts):
-            assert part.partName == state["tracks"][index]["name"]
-            notes, _ = part_notes(part, {})  # ties joined
+        for index, staves in enumerate(parts):
+            assert staves[0].partName == state["tracks"][index]["name"]
+            notes = [n for staff in staves for n in part_notes(staff, {})[0]]  # ties joined
             if notes:
                 found[index] = notes
-            for element in part.recurse().notes:
-                tick = int(element.getOffsetInHierarchy(part) * 480)
-                for member in (element.notes if element.isChord else [element]):
-                    colour = member.style.color if member.hasStyleInformation else None
-                    colours.setdefault((index, tick, member.pitch.midi), colour)
+            for part in staves:
+                for element in part.recurse().notes:
+                    tick = int(element.getOffsetInHierarchy(part) * 480)
+                    for member in (element.notes if element.isChord else [element]):
+                        colour = member.style.color if member.hasStyleInformation else None
+                        colours.setdefault((index, tick, member.pitch.midi), colour)
         expected = {k: sorted(list(n) for n in v) for k, v in notes_by_track(state).items()}
         assert {k: sorted(v) for k, v in found.items()} == expected  # pitch, start, duration and velocity
         order = {t["id"]: i for i, t in enumerate(state["tracks"])}
@@ -229,14 +231,15 @@ def test_musicxml_of_an_unquantized_piece_reads_back_as_its_quantized_notes(time
     state = make_state(11, tracks=2, notes=80, time_signature=time_signature, key="Db major")
     score = converter.parse(musicxml_export.to_musicxml(state), format="musicxml", forceSource=True)
     end = state["piece"]["bars"] * (480 * 4 * time_signature[0] // time_signature[1])
-    for index, part in enumerate(score.parts):
-        notes, _ = part_notes(part, {})
+    for index, staves in enumerate(part_groups(score)):
+        notes = [n for staff in staves for n in part_notes(staff, {})[0]]
         expected = [(*musicxml_export.quantize_for_notation(s, d, end), p) for s, d, p, _ in
                     notes_by_track(state).get(index, [])]
         assert sorted((s, d, p) for s, d, p, _ in notes) == sorted(expected)
-        measures = part.getElementsByClass("Measure")
-        assert len(measures) == state["piece"]["bars"]
-        assert all(m.duration.quarterLength * 480 == end / state["piece"]["bars"] for m in measures)
+        for part in staves:
+            measures = part.getElementsByClass("Measure")
+            assert len(measures) == state["piece"]["bars"]
+            assert all(m.duration.quarterLength * 480 == end / state["piece"]["bars"] for m in measures)
 
 
 def test_midi_writes_each_tracks_volume_and_pan_at_time_zero_on_its_channel():

@@ -124,6 +124,7 @@ class Gen:
                        "ai_operations": lambda: r.sample(["continue", "infill", "harmonize", "vary"],
                                                          r.randrange(0, 5)),
                        "ai_quota_per_hour": lambda: r.randrange(0, 1001),
+                       "ai_models": lambda: r.choice(["all", [], ["gridcoco"], ["gridcoco", "walk-2.gpu"]]),
                        "fps": lambda: r.choice(["24", "25", "29.97df", "30"]),
                        "start_offset_us": lambda: r.choice([0, 3_600_000_000, r.randrange(0, 86_400_000_001)])}
             for field in r.sample(sorted(choices), r.randrange(1, 4)):
@@ -156,8 +157,9 @@ class Gen:
             op = {"op": "track.add", "id": self.fresh("t"), "name": r.choice(WEIRD_TEXT)}
         elif twist == 6:
             op = {"op": "piece.update", r.choice(["key", "time_signature", "title", "ai_mode", "ai_operations",
-                                                  "pitch_range"]):
-                  r.choice(KEYS + [[4, 3], [0, 4], [33, 4], [4, 4, 4], "free", ["vary", "vary"], ["x"], "   ", ""])}
+                                                  "ai_models", "pitch_range"]):
+                  r.choice(KEYS + [[4, 3], [0, 4], [33, 4], [4, 4, 4], "free", ["vary", "vary"], ["x"], "   ", "",
+                                   "All", ["a", "a"], ["-x"], ["x" * 41], [1], ["ok\n"], ["é"]])}
         elif twist == 7:
             op = {"op": "piece.update"} if r.random() < 0.5 else r.choice([[], "op", None, {"nop": 1}])
         elif twist == 9:

@@ -7,7 +7,8 @@ static/js/core/rules.js ports two server rules; tests/js/rules.test.mjs checks i
   permissions.locked_tracks says that user may not edit;
 - "stale": a state before a committed message, the message's ops and an AI region -> whether
   regions.region_touched counts the message as a change inside the region (note ops moved into, out of or
-  deleted inside it, track deletes, bars ops before its end, meter and length changes).
+  deleted inside it, track deletes, bars ops before its end, meter and length changes);
+- "models": a piece's ai_models and a model's name -> whether policy.model_allowed lets it be asked.
 Deterministic (fixed seed).
 """
 import json
@@ -20,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from composer_ui.op_schema import OpError  # noqa: E402
 from composer_ui.permissions import ROLES, locked_tracks  # noqa: E402
+from composer_ui.policy import model_allowed  # noqa: E402
 from composer_ui.regions import Region, region_touched  # noqa: E402
 from composer_ui.state import apply_ops, bar_ticks, empty_state  # noqa: E402
 
@@ -105,6 +107,13 @@ def lock_case(r: random.Random) -> dict:
             "locked": sorted(locked_tracks(state, user_id=user, role=role))}
 
 
+def model_case(r: random.Random) -> dict:
+    names = ["default", "gridcoco", "walk", "Walk", "walk-2.gpu"]
+    piece = r.choice([{}, {"ai_models": "all"}, {"ai_models": r.sample(names, r.randint(0, 3))}])
+    name = r.choice(names)
+    return {"piece": piece, "model": name, "allowed": model_allowed(piece, name)}
+
+
 def main():
     r = random.Random(20261204)
     stale = []
@@ -113,8 +122,10 @@ def main():
         if case is not None:
             stale.append(case)
     locks = [lock_case(r) for _ in range(120)]
+    models = [model_case(r) for _ in range(60)]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"stale": stale, "locks": locks}, separators=(",", ":"), sort_keys=True) + "\n")
+    OUT.write_text(json.dumps({"stale": stale, "locks": locks, "models": models}, separators=(",", ":"),
+                              sort_keys=True) + "\n")
     touched = sum(c["touched"] for c in stale)
     print(f"wrote {OUT.relative_to(ROOT)}: {len(stale)} staleness cases ({touched} touched), {len(locks)} lock cases")
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { canEdit, EDIT_ROLES, lockedTracks, opsTouchRegion } from '../../static/js/core/rules.js';
+import { canEdit, EDIT_ROLES, lockedTracks, modelAllowed, opsTouchRegion } from '../../static/js/core/rules.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/rules.json', import.meta.url)));
 
@@ -31,6 +31,11 @@ test('tracks are locked as the server locks them', () => {
   for (const c of fixtures.locks) {
     assert.deepEqual([...lockedTracks(c.state, c.role, c.user)].sort(), c.locked, JSON.stringify(c));
   }
+});
+
+test("a piece's AI policy allows the models the server allows", () => {
+  for (const c of fixtures.models) assert.equal(modelAllowed(c.piece, c.model), c.allowed, JSON.stringify(c));
+  assert.ok(fixtures.models.some((c) => c.allowed) && fixtures.models.some((c) => !c.allowed));
 });
 
 test('owners and editors edit; viewers and researchers watch', () => {

@@ -32,6 +32,18 @@ def test_another_model_is_named_rather_than_run(session, client, settings):
                          content_type="application/json").json()
     assert result["match"] is False and result["candidates"] == []
     assert "install that checkpoint" in result["reason"]
+    assert "is now ngram-baseline@1.0" in result["reason"] and f"came from {result['stored_model']}" in result["reason"]
+
+
+def test_a_model_the_studio_no_longer_has_is_named_with_those_it_has(session, client, settings):
+    settings.STUDIO_MODELS = [{"name": "walk", "url": "http://127.0.0.1:9"}]
+    client.force_login(session.teacher)
+    job = session.jobs["accepted"]
+    result = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
+                         content_type="application/json").json()
+    assert result["match"] is False and result["candidates"] == []
+    assert result["reason"].startswith(f"the model {job.model_entry} is gone (the studio's models are now walk)")
+    assert f"came from {job.model_name}@{job.model_version} (checksum {job.model_checksum[:12]})" in result["reason"]
 
 
 def test_only_history_readers_may_reproduce(session, client):

@@ -1,6 +1,7 @@
 // Rules the server decides and the page must show the same way: who may edit (roles), which tracks are
-// locked for whom (permissions.locked_tracks), and whether an edit touched an AI proposal's region
-// (regions._touches), which makes the proposal stale. Ports of the Python, checked by
+// locked for whom (permissions.locked_tracks), whether an edit touched an AI proposal's region
+// (regions._touches), which makes the proposal stale, and which models a piece lets people ask
+// (policy.model_allowed). Ports of the Python, checked by
 // tests/js/rules.test.mjs against fixtures that tests/js/make_rules_fixtures.py writes from the server's code.
 import { barTicks } from './ticks.js';
 import { noteOf } from './util.js';
@@ -22,6 +23,16 @@ export function lockedTracks(state, role, userId) {
   if (!canEdit(role)) return new Set(state.tracks.map((t) => t.id));
   if (role === 'owner' || !state.piece.own_tracks_only) return new Set();
   return new Set(state.tracks.filter((t) => t.owner !== userId).map((t) => t.id));
+}
+
+/**
+ * May the studio's model `name` be asked in this piece? Its `ai_models` is "all" (the default) or a list of names.
+ * @param {object} piece
+ * @param {string} name
+ */
+export function modelAllowed(piece, name) {
+  const allowed = piece.ai_models ?? 'all';
+  return allowed === 'all' || (Array.isArray(allowed) && allowed.includes(name));
 }
 
 /**

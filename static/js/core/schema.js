@@ -28,6 +28,9 @@ export const CUE_KINDS = Object.freeze(['hit', 'cadence', 'start', 'stop']);
 export const MAX_TIME_US = 86_400_000_000;
 export const AI_MODES = Object.freeze(['free', 'alternate', 'teacher_approves']);
 export const AI_OPERATIONS = Object.freeze(['continue', 'infill', 'harmonize', 'vary']);
+/** A name of one of the studio's models (op_schema.MODEL_NAME); a piece's ai_models lists at most MAX_AI_MODELS. */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+export const MAX_AI_MODELS = 32;
 /** Ops whose id the server fills in when a client leaves it out. */
 export const ID_FILLED = new Set(['note.add', 'track.add', 'chord.add', 'cue.add']);
 // Python's str.strip() whitespace (str.isspace), which differs from JS's \s (\x1c-\x1f, \x85; no \ufeff).
@@ -92,6 +95,13 @@ const aiOperations = (v, name) => {
     fail(`${name} must be a list drawn from ${AI_OPERATIONS.join(', ')}`);
   }
 };
+const aiModels = (v, name) => {
+  if (v === 'all') return;
+  if (!Array.isArray(v) || v.length > MAX_AI_MODELS || new Set(v).size !== v.length
+      || v.some((x) => typeof x !== 'string' || !MODEL_NAME.test(x))) {
+    fail(`${name} must be "all" or a list of at most ${MAX_AI_MODELS} distinct model names`);
+  }
+};
 const provenance = (v, name) => { if (!isObject(v)) fail(`${name} must be an object`); };
 
 const TICK = int(0, MAX_TICK);
@@ -122,7 +132,7 @@ const SCHEMA = {
   'piece.update': [{}, {
     title: text(200), tempo: int(20, 400), time_signature: timeSignature, key, bars: int(1, 1_000),
     own_tracks_only: bool, ai_enabled: bool, ai_mode: aiMode, ai_operations: aiOperations,
-    ai_quota_per_hour: int(0, 1_000), fps: oneOf(FPS), start_offset_us: TIME_US,
+    ai_quota_per_hour: int(0, 1_000), ai_models: aiModels, fps: oneOf(FPS), start_offset_us: TIME_US,
   }],
   'bars.insert': [{ at: BAR_INDEX }, { count: BAR_COUNT }],
   'bars.delete': [{ at: BAR_INDEX }, { count: BAR_COUNT }],

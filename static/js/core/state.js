@@ -13,7 +13,7 @@ import { TICKS_PER_QUARTER } from './ticks.js';
 export { DEFAULT_PAN, DEFAULT_VOLUME, OpError, pieceTicks, TRACK_COLOURS };
 
 export const DEFAULT_AI_POLICY = Object.freeze({
-  ai_enabled: true, ai_mode: 'free', ai_operations: AI_OPERATIONS, ai_quota_per_hour: 60,
+  ai_enabled: true, ai_mode: 'free', ai_operations: AI_OPERATIONS, ai_quota_per_hour: 60, ai_models: 'all',
 });
 export const DEFAULT_LIMITS = Object.freeze({
   notes_per_piece: 20_000, tracks_per_piece: 32, bars_per_piece: 1_000, chords_per_piece: 5_000, cues_per_piece: 1_000,

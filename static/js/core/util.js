@@ -31,7 +31,7 @@ export const NOTE_FIELDS = ['track', 'start', 'duration', 'pitch', 'velocity'];
 export const TRACK_FIELDS = ['name', 'program', 'pitch_range', 'owner', 'channel', 'colour', 'volume', 'pan'];
 /** The fields of the piece that piece.update can change. */
 export const PIECE_FIELDS = ['title', 'tempo', 'time_signature', 'key', 'bars', 'own_tracks_only', 'ai_enabled',
-  'ai_mode', 'ai_operations', 'ai_quota_per_hour', 'fps', 'start_offset_us'];
+  'ai_mode', 'ai_operations', 'ai_quota_per_hour', 'ai_models', 'fps', 'start_offset_us'];
 /** The fields of a chord a person edits (everything but provenance). */
 export const CHORD_FIELDS = ['start', 'duration', 'symbol'];
 /** The fields of a cue a person edits. */

@@ -5,8 +5,8 @@
 // colourBy ("track" | "author"), scale (Set of pitch classes of the key) and tonic, snapScale, me, locked,
 // activeTrack, grid, filter, selection, bars (the selected bar range), playhead, caret, remote, tool; readOnly
 // (the history page) refuses every edit gesture but keeps hovering, bar selection and key previews.
-// Events: `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"bar-menu"|"preview"|"cursor"|
-// "hover"|"refused", ...}; `drawn` after every redraw (for lanes that line up with the roll).
+// Events: `rendered` after each redraw (its geometry may have scrolled or zoomed); `intent` with detail {kind: "add"|"update"|"delete"|"select"|"bars"|"bar-menu"|"preview"|"cursor"|
+// "hover"|"refused", ...}.
 import { snapToScale } from "../core/scale.js";
 import { barTicks } from "../core/ticks.js";
 import { Geometry, KEYS_WIDTH, OVERVIEW_HEIGHT, RULER_HEIGHT } from "./geometry.js";
@@ -57,7 +57,7 @@ export class PianoRoll extends HTMLElement {
       g.setTransform(ratio, 0, 0, ratio, 0, 0);
       this.geometry.clampPitch(this.noteAreaHeight());
       if (this.state) draw(g, this, width, height);
-      this.dispatchEvent(new Event("drawn")); // lanes that share the roll's time axis redraw with it
+      this.dispatchEvent(new Event("rendered")); // lanes that share the time axis (the chord lane) follow
     });
   }
 

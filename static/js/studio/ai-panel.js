@@ -1,8 +1,9 @@
-// The AI panel: operation, region and controls from the engine's capabilities(); then the proposals:
+// The AI panel: the model (model-choice.js), operation, region and controls from that model's capabilities(); then the proposals:
 // switch between candidates (shown as ghost notes), one voice or all, hear one, accept, reject,
 // regenerate. What happens to a request is said right under the button that made it.
 import { newId } from "../core/ops.js";
 import { escapeHtml } from "../shared/html.js";
+import { ModelChoice } from "./model-choice.js";
 import { say } from "./status.js";
 
 const STATUS_WORDS = { queued: "waiting", running: "writing", ready: "ready", failed: "failed",
@@ -26,16 +27,30 @@ export class AiPanel {
     this.lastAction = "ask";     // where a refusal from the server is shown
     this.el("ai-ask").addEventListener("click", () => this.ask());
     this.el("ai-voice").addEventListener("change", (e) => { this.voice = e.target.value; this.redraw(); });
+    this.models = new ModelChoice(this.el("ai-model-row"), this.el("ai-model-choice"), () => this.showControls());
     this.loadControls();
   }
 
   async loadControls() {
     const response = await fetch("/api/engine/", { credentials: "same-origin" }).catch(() => null);
     if (!response?.ok) return say(this.el("ai-status"), "The AI is not available right now.", { error: true });
-    const { capabilities } = await response.json();
+    this.models.load(await response.json());
+    return this.showControls();
+  }
+
+  /** The chosen model's controls, operations and limits. */
+  showControls() {
+    const capabilities = this.models.capabilities();
     this.capabilities = capabilities;
     const box = this.el("ai-controls");
     box.innerHTML = "";
+    if (!capabilities) {
+      this.el("ai-model").textContent = "";
+      return say(this.el("ai-status"), this.models.current()?.reason || "The AI is not available right now.", { error: true });
+    }
+    const operation = this.el("ai-operation");
+    for (const option of operation.options) option.disabled = !capabilities.operations.includes(option.value);
+    if (operation.selectedOptions[0]?.disabled) operation.value = [...operation.options].find((o) => !o.disabled)?.value;
     for (const [name, spec] of Object.entries(capabilities.controls)) {
       const control = { float: () => this.slider(name, spec), bool: () => this.checkbox(name, spec),
         choice: () => this.choice(name, spec) }[spec.type];
@@ -96,7 +111,7 @@ export class AiPanel {
     const requestId = newId("r");
     this.mine.add(requestId);
     this.studio.send({ type: "generate", request_id: requestId, operation, tracks: region.tracks, bars: region.bars,
-      controls: this.controls(), candidates: Number(this.el("ai-candidates").value) });
+      controls: this.controls(), candidates: Number(this.el("ai-candidates").value), ...this.models.requestFields() });
     return say(this.el("ai-status"), "Asking…", { ms: 0 });
   }
 
@@ -133,6 +148,7 @@ export class AiPanel {
     this.el("ai-proposal").hidden = false;
     this.el("ai-index").textContent = index + 1;
     this.el("ai-count").textContent = count;
+    this.el("ai-from").textContent = this.models.fromText(proposal);
     this.el("ai-stale").hidden = !proposal.stale;
     this.redraw();
   }

@@ -4,6 +4,7 @@
 import { Player } from "../audio/player.js";
 import { createSoundFontSynth } from "../audio/soundfont.js";
 import { Synth } from "../audio/synth.js";
+import { COMPING_INSTRUMENTS, COMPING_TRACK, compingChannel, compingNotes } from "../core/comping.js";
 import { barTicks, beatTicks } from "../core/ticks.js";
 import { pieceTempoMap } from "../core/transport.js";
 
@@ -19,6 +20,7 @@ export class Audio {
     this.onSounding = () => {}; // called with a track id when one of its notes starts sounding
     this.heard = new Map(); // track id -> how it last sounded {program, channel, volume, pan, notes}
     this.override = null; // {notes, bars, tracks} while auditioning a candidate
+    this.comping = null; // a key of COMPING_INSTRUMENTS: the chord lane is heard on it
     this.playToEnd = false; // true while the piece has a video: play to the last bar, not the last note
   }
 
@@ -61,10 +63,25 @@ export class Audio {
     // Each track plays on its own MIDI channel with its program, volume and pan (as in the MIDI export).
     const voices = Object.fromEntries(state.tracks.map((t) => [t.id,
       { program: t.program, channel: t.channel, volume: t.volume ?? 100, pan: t.pan ?? 64 }]));
+    if (this.comping) { // the chords, on a channel of their own
+      notes = notes.concat(this.compingFor(state));
+      voices[COMPING_TRACK] = { program: COMPING_INSTRUMENTS[this.comping].program, channel: compingChannel(state.tracks),
+        volume: 90, pan: 64 };
+    }
     return { notes, tempo: piece.tempo, tempoMap: pieceTempoMap(piece, state.tempo_changes),
-      until: this.playToEnd && !this.override ? piece.bars * barTicks(piece.time_signature) : 0, beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
+      until: this.playToEnd && !this.override ? piece.bars * barTicks(piece.time_signature) : 0,
+      beatTicks: beatTicks(piece.time_signature), barTicks: barTicks(piece.time_signature),
       programOf: (track) => voices[track]?.program ?? 0, voiceOf: (track) => voices[track] ?? { program: 0 },
-      audible: (note) => tracks.audible(note.track) };
+      audible: (note) => note.track === COMPING_TRACK || tracks.audible(note.track) };
+  }
+
+  /** The comping notes of a state (states never change, so one computation serves every scheduler pass). */
+  compingFor(state) {
+    const key = [state.chords, state.piece.time_signature, this.comping];
+    if (!this.compingCache || key.some((part, i) => part !== this.compingCache.key[i])) {
+      this.compingCache = { key, notes: compingNotes(state, this.comping) };
+    }
+    return this.compingCache.notes;
   }
 
   play(fromTick = 0) {

@@ -13,9 +13,12 @@ import "../roll/piano-roll.js";
 import { AiPanel } from "./ai-panel.js";
 import { Audio } from "./audio.js";
 import { setupBarMenu } from "./bar-menu.js";
+import { setupChordLane } from "./chord-lane.js";
+import { setupChordOptions } from "./chord-options.js";
 import { setupEditing } from "./editing.js";
 import { setupFiles } from "./files.js";
 import { setupHarmonizeOffer } from "./harmonize-offer.js";
+import { setupNotationPane } from "./notation-pane.js";
 import { setupPicture } from "./picture.js";
 import { setupRecording } from "./recording.js";
 import { setupSettingsDialog } from "./settings-dialog.js";
@@ -79,12 +82,17 @@ audio.onPlaying = (playing) => {
   $("play").textContent = playing ? "■ Stop" : "▶ Play";
   $("play").setAttribute("aria-pressed", String(playing));
 };
+const chordOptions = setupChordOptions({ pieceId: studio.pieceId, audio, onToggle: () => roll.render() });
+const chordLane = setupChordLane({ roll, view: studio.view, edit, mayEdit: () => editing.mayEdit(), members: () => studio.members,
+  rhythm: chordOptions.rhythm });
+const notation = setupNotationPane({ studio, roll, setSelection: (ids) => editing.setSelection(ids) });
 const barMenu = setupBarMenu({ roll, view: studio.view, edit, status: rollStatus });
 const share = setupShareDialog({ ...studio, role: () => studio.role, members: () => studio.members, present: () => studio.present });
 const offer = setupHarmonizeOffer({ view: studio.view, canEdit: () => canEditQuietly(), edit,
   ask: (operation, tracks, bars) => ai.ask(operation, tracks, bars), selectedBars: () => roll.bars,
   maxBars: () => ai.capabilities?.limits.max_region_bars ?? 32 });
-setupSettingsDialog({ view: studio.view, role: () => studio.role, edit, canEdit: () => canEditQuietly() });
+setupSettingsDialog({ view: studio.view, role: () => studio.role, edit, canEdit: () => canEditQuietly(),
+  models: () => ai.models.names() });
 setupTrackDialog({ edit, canEdit: () => studio.canEdit(), tracks: tracksPanel, onChange: render,
   preview: (pitch, program, channel) => audio.sound(pitch, { program, channel }) });
 const canEditQuietly = () => ["owner", "editor"].includes(studio.role);
@@ -191,6 +199,7 @@ const ACTIONS = {
   "zoom-in": () => roll.zoomTime(1.25), "zoom-out": () => roll.zoomTime(0.8),
   "rows-larger": () => roll.zoomRows(1), "rows-smaller": () => roll.zoomRows(-1), "zoom-fit": fitView,
   "ai-open": () => $("ai-ask").focus(),
+  "chord-type": () => { chordOptions.show(true); chordLane.typeAtPlayhead(); },
   "candidate-next": () => ai.step(1), "candidate-previous": () => ai.step(-1),
   "candidate-accept": () => ai.decide(true), "candidate-reject": () => ai.decide(false),
   "candidate-regenerate": () => ai.regenerate(), "candidate-play": () => ai.hear(),
@@ -262,11 +271,14 @@ function render() {
     const range = state.tracks.find((t) => t.id === render.active)?.pitch_range;
     if (range && render.fitted) roll.revealPitch(Math.round((range[0] + range[1]) / 2));
   }
-  roll.render();
+  chordOptions.update(state);
+  roll.render(); // the chord lane follows the roll's redraw
+  notation.update();
   renderView.page(studio, { roll, undo: studio.undo, region: studio.region(ai.operation()), aiOperation: ai.operation() });
   offer.render(state);
   picture.render(state);
   share.render();
+  ai.models.render(state.piece);
 }
 
 function setConnection(status) {
@@ -277,5 +289,6 @@ function setConnection(status) {
 studio.audio = audio;
 studio.ai = ai;
 studio.tracks = tracksPanel;
+studio.notation = notation;
 studio.picture = picture;
 window.studio = studio; // for the browser tests and the curious

@@ -6,7 +6,7 @@ import { escapeHtml } from "../shared/html.js";
 /** The presence bar: everyone connected (and me), then what the AI is writing right now. */
 export function renderPresence(element, { members, present, me, jobs }) {
   const chips = members.filter((m) => present.has(m.id) || m.id === me).map((m) =>
-    `<span class="chip" style="background:${m.colour}" title="${m.role}">${escapeHtml(m.name)}</span>`);
+    `<span class="chip" style="--chip:${m.colour}" title="${m.role}">${escapeHtml(m.name)}</span>`);
   for (const job of jobs) chips.push(`<span class="chip ai">${escapeHtml(job.description)}</span>`);
   element.innerHTML = chips.join("");
 }

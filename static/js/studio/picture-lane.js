@@ -1,7 +1,7 @@
 // The picture lane above the roll: a timecode ruler (hh:mm:ss:ff at the piece's rate, from its start offset
 // and tempo map), the tempo at each bar where it changes, and the cues as markers (shape and colour by kind,
 // label on hover), with proposed scene cuts as dashed ghosts. It reads the roll's geometry on every redraw
-// (the roll's `drawn` event), so it always lines up with bars and beats below.
+// (the roll's `rendered` event), so it always lines up with bars and beats below.
 // Gestures: drag a cue to move it (to the nearest frame; Shift: to the microsecond), double-click the cue
 // band to add a hit there, click a cue to edit it, click a tempo to change it, click the timecode to move
 // the playhead (and the video) there.
@@ -45,7 +45,7 @@ export class PictureLane {
     Object.assign(this, parts);
     this.drag = null;
     this.selected = null;
-    this.roll.addEventListener("drawn", () => this.draw());
+    this.roll.addEventListener("rendered", () => this.draw());
     this.canvas.addEventListener("pointerdown", (e) => this.down(e));
     this.canvas.addEventListener("pointermove", (e) => this.move(e));
     this.canvas.addEventListener("pointerup", (e) => this.up(e));

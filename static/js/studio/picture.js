@@ -51,8 +51,14 @@ export function setupPicture(studio) {
   });
   $("picture-lane").style.height = `${LANE_HEIGHT}px`;
 
-  const showLane = $("show-picture");
-  showLane.addEventListener("change", () => { $("picture-lane").hidden = !showLane.checked; lane.draw(); roll.render(); });
+  const showLane = $("show-picture"); // a toggle in the roll bar, as Chords and Score are
+  const setLane = (on) => {
+    showLane.setAttribute("aria-pressed", String(on));
+    $("picture-lane").hidden = !on;
+    lane.draw();
+    roll.render();
+  };
+  showLane.addEventListener("click", () => setLane(showLane.getAttribute("aria-pressed") !== "true"));
   $("open-picture").addEventListener("click", () => dialog.open());
 
   // The video: the owner attaches or removes it over HTTP; the room's `video` message shows it to everyone.
@@ -63,7 +69,7 @@ export function setupPicture(studio) {
   function showVideo(info) {
     video.show(info);
     audio.playToEnd = !!info; // with a picture, the music plays on to the last bar even where it is silent
-    if (info && !showLane.checked) { showLane.checked = true; $("picture-lane").hidden = false; }
+    if (info && showLane.getAttribute("aria-pressed") !== "true") setLane(true);
     for (const el of document.querySelectorAll(".picture-dialog .owner-only")) el.hidden = studio.role() !== "owner";
     $("pic-video-remove").disabled = !info;
     roll.render();
@@ -167,8 +173,7 @@ export function setupPicture(studio) {
     render(state) {
       if (!shownLane && (Object.keys(state.cues).length || state.piece.start_offset_us || state.tempo_changes.length)) {
         shownLane = true; // a piece scored to picture opens with its lane
-        showLane.checked = true;
-        $("picture-lane").hidden = false;
+        setLane(true);
       }
       dialog.render();
       lane.draw();

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('composer_ui', '0004_presence_out_of_the_database'),
+        ('composer_ui', '0005_job_model_entry_and_endpoint'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
