@@ -66,6 +66,11 @@ export class Geometry {
   fit({ from = 0, to, low, high }, width, noteAreaHeight) {
     this.pixelsPerTick = Math.min(PX_PER_TICK[1], Math.max(PX_PER_TICK[0], (width - 8) / Math.max(1, to - from)));
     this.scrollTick = from;
+    this.fitRows(low, high, noteAreaHeight);
+  }
+
+  /** The tallest rows that show pitches [low, high] in `noteAreaHeight` pixels, centred. */
+  fitRows(low, high, noteAreaHeight) {
     const wanted = noteAreaHeight / (high - low + 1);
     this.rowHeight = [...ROW_HEIGHTS].reverse().find((h) => h <= wanted) ?? ROW_HEIGHTS[0];
     const spare = this.rows(noteAreaHeight) - (high - low + 1);

@@ -130,6 +130,7 @@ export const GESTURES = {
       const f = overviewFrame(this, q.width, q.height);
       const g = this.geometry;
       g.scrollTick = Math.max(0, f.tick(q.x) - this.noteAreaWidth() / g.pixelsPerTick / 2);
+      this.rowsMoved();
       g.topPitch = Math.round(f.pitch(q.y) + this.visibleRows() / 2);
       g.clampPitch(this.noteAreaHeight());
       this.render();
@@ -149,12 +150,14 @@ export const GESTURES = {
         this.emit("update", { changes: [{ id: hit.note.id, velocity }], merge: true });
       }
     } else if ((event.ctrlKey || event.metaKey) && event.shiftKey) {
+      this.rowsMoved();
       g.zoomRows(event.deltaY < 0 ? 1 : -1, this.noteAreaHeight(), g.pitch(p.y));
     } else if (event.ctrlKey || event.metaKey) {
       g.zoomAt(p.x, event.deltaY < 0 ? 1.15 : 1 / 1.15);
     } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
       g.scrollTick = Math.max(0, g.scrollTick + (event.deltaX || event.deltaY) / g.pixelsPerTick);
     } else {
+      this.rowsMoved();
       g.topPitch -= Math.sign(event.deltaY) * 2;
       g.clampPitch(this.noteAreaHeight());
     }

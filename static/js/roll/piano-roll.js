@@ -38,7 +38,12 @@ export class PianoRoll extends HTMLElement {
     this.canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     this.canvas.addEventListener("focus", () => { this.focused = true; this.render(); });
     this.canvas.addEventListener("blur", () => { this.focused = false; this.render(); });
-    new ResizeObserver(() => this.render()).observe(this);
+    // A lane or pane that opens (or a window that resizes) changes the roll's height: until someone
+    // zooms or scrolls the rows themselves, the pitches last fitted stay in view.
+    new ResizeObserver(() => {
+      if (this.fittedRows) this.geometry.fitRows(this.fittedRows.low, this.fittedRows.high, this.noteAreaHeight());
+      this.render();
+    }).observe(this);
   }
 
   /** The roll's accessible name (what a screen reader announces on focus). */
@@ -81,7 +86,14 @@ export class PianoRoll extends HTMLElement {
   // -- the view ---------------------------------------------------------------------------------
 
   zoomTime(factor) { this.geometry.zoomAt(KEYS_WIDTH + this.noteAreaWidth() / 2, factor); this.render(); }
-  zoomRows(step) { this.geometry.zoomRows(step, this.noteAreaHeight(), this.hoverPitch ?? undefined); this.render(); }
+  zoomRows(step) {
+    this.rowsMoved();
+    this.geometry.zoomRows(step, this.noteAreaHeight(), this.hoverPitch ?? undefined);
+    this.render();
+  }
+
+  /** The person (or the page for them) chose the rows: a resize no longer re-fits them. */
+  rowsMoved() { this.fittedRows = null; }
 
   /** Show the whole piece across, and `low`..`high` (at least the notes) from top to bottom. */
   fit({ low, high }) {
@@ -90,6 +102,7 @@ export class PianoRoll extends HTMLElement {
     const hi = Math.max(high, ...pitches);
     this.geometry.fit({ from: 0, to: this.state.piece.bars * this.barTicks(), low: lo, high: hi },
       this.noteAreaWidth(), this.noteAreaHeight());
+    this.fittedRows = { low: lo, high: hi };
     this.render();
   }
 
@@ -112,6 +125,8 @@ export class PianoRoll extends HTMLElement {
   revealPitch(pitch) {
     const g = this.geometry;
     const rows = this.visibleRows();
+    if (pitch <= g.topPitch && pitch > g.topPitch - rows) return;
+    this.rowsMoved();
     if (pitch > g.topPitch || pitch <= g.topPitch - rows) g.topPitch = pitch + Math.floor(rows / 2);
     g.clampPitch(this.noteAreaHeight());
   }

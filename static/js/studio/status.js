@@ -13,6 +13,7 @@ export function say(element, text, { error = false, ms = 6000 } = {}) {
   if (!element) return;
   clearTimeout(timers.get(element));
   element.textContent = text;
+  element.title = text; // a one-line status (under the roll) shows the rest on hover
   element.classList.toggle("error", error);
   if (text && !error && ms) timers.set(element, setTimeout(() => { element.textContent = ""; }, ms));
 }

@@ -31,17 +31,22 @@ export const renderView = {
     roll.label = `Piano roll of ${piece.title}: ${Object.keys(state.notes).length} notes in ${piece.bars} bars`
       + (active ? `, drawing on ${active.name}` : "");
     $("selection-text").textContent = selectionText(state, roll.selection, studio.trackName);
-    this.card(studio, hovered);
+    showCard(studio);
   },
 
-  /** Show or hide the note card; it disappears with its note (deleted, or the pointer gone). */
+  /** The roll's hover news: show the note's card, or hide it (pointer gone, a gesture started). */
   card(studio, detail) {
     hovered = detail?.note ? { id: detail.note.id, x: detail.x, y: detail.y } : null;
-    const note = hovered && studio.room.view.notes[hovered.id];
-    if (hovered && !note) hovered = null;
-    showNoteCard($("note-card"), note ?? null, hovered?.x, hovered?.y, studio.members, studio.trackName);
+    showCard(studio);
   },
 };
+
+/** Draw the card of the hovered note, as it is now; it disappears with its note (deleted by anyone). */
+function showCard(studio) {
+  const note = hovered && studio.room.view.notes[hovered.id];
+  if (hovered && !note) hovered = null;
+  showNoteCard($("note-card"), note ?? null, hovered?.x, hovered?.y, studio.members, studio.trackName);
+}
 
 /** "3 notes selected, bars 2–3, Alto" (or "" when nothing is selected). */
 export function selectionText(state, selection, trackName) {
