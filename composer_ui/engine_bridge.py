@@ -8,6 +8,9 @@ bookkeeping; this module is its only user). Whatever talks to a model takes ``mo
 """
 from django.conf import settings
 
+from engine import checks
+from engine.api import RequestError
+
 from . import model_registry as registry
 from .errors import StudioError
 from .regions import Region
@@ -29,53 +32,33 @@ def capabilities(model=None) -> dict:
 
 
 def check_request(state: dict, *, operation, tracks, bars, controls, candidates, seed, model=None) -> Region:
-    """Refuse, with a clear message, anything the model says it cannot do."""
+    """Refuse, with a clear message, anything the model says it cannot do (the engine's own
+    checks, engine/checks.py, against this model's capabilities) or this piece does not have."""
     caps = capabilities(model)
     limits = caps["limits"]
-    if operation not in caps["operations"]:
-        raise StudioError("invalid", f"operation must be one of {', '.join(caps['operations'])}")
     track_ids = [t["id"] for t in state["tracks"]]
     if (not isinstance(tracks, list) or not tracks or len(set(map(str, tracks))) != len(tracks)
             or any(t not in track_ids for t in tracks)):
         raise StudioError("invalid", "tracks must list distinct track ids of this piece")
     if len(tracks) > limits["max_tracks"]:
         raise StudioError("invalid", f"{caps['name']} writes at most {limits['max_tracks']} tracks at once")
-    if (not isinstance(bars, list) or len(bars) != 2 or any(type(b) is not int for b in bars)
-            or not 0 <= bars[0] < bars[1] or bars[1] - bars[0] > limits["max_region_bars"]):
-        raise StudioError("invalid", f"bars must be [first, after_last] (0-based), at most "
-                                     f"{limits['max_region_bars']} bars")
-    if bars[0] > state["piece"]["bars"] or (operation != "continue" and bars[1] > state["piece"]["bars"]):
-        raise StudioError("invalid", "the region must lie inside the piece (only 'continue' writes past its end)")
-    meter = "{}/{}".format(*state["piece"]["time_signature"])
-    if meter not in limits["time_signatures"]:
-        raise StudioError("invalid", f"{caps['name']} writes in {', '.join(limits['time_signatures'])}, not {meter}")
-    if type(candidates) is not int or not 1 <= candidates <= limits["max_candidates"]:
-        raise StudioError("invalid", f"candidates must be 1 to {limits['max_candidates']}")
+    if not isinstance(bars, list) or len(bars) != 2 or any(type(b) is not int for b in bars):
+        raise StudioError("invalid", "bars must be [first, after_last] (0-based)")
     if seed is not None and (type(seed) is not int or not 0 <= seed <= MAX_SEED):
         raise StudioError("invalid", f"seed must be an integer from 0 to {MAX_SEED}")
-    _check_controls(controls, caps["controls"])
+    try:
+        checks.check_operation(caps, operation)
+        checks.check_bars(caps, *bars)
+        checks.check_meter(caps, "{}/{}".format(*state["piece"]["time_signature"]))
+        checks.check_candidates(caps, candidates, seed)
+        checks.check_controls(controls, caps["controls"])
+    except RequestError as error:
+        raise StudioError("invalid", str(error)) from error
+    if bars[0] > state["piece"]["bars"] or (operation != "continue" and bars[1] > state["piece"]["bars"]):
+        raise StudioError("invalid", "the region must lie inside the piece (only 'continue' writes past its end)")
     if not set(controls.get("pitch_range", {})) <= set(track_ids):  # keys are stored with the job: no junk
         raise StudioError("invalid", "pitch_range maps track ids of this piece to [low, high] pitches")
     return Region(tuple(tracks), bars[0], bars[1])
-
-
-def _check_controls(controls, schema):
-    if not isinstance(controls, dict):
-        raise StudioError("invalid", "controls must be an object")
-    for name, value in controls.items():
-        spec = schema.get(name)
-        if spec is None:
-            raise StudioError("invalid", f"unknown control {str(name)[:40]!r}; known: {', '.join(schema)}")
-        if spec["type"] == "float":
-            if type(value) not in (int, float) or not spec["min"] <= value <= spec["max"]:
-                raise StudioError("invalid", f"{spec['label']} must be a number from {spec['min']} to {spec['max']}")
-        elif spec["type"] == "bool":
-            if type(value) is not bool:
-                raise StudioError("invalid", f"{spec['label']} must be true or false")
-        elif not isinstance(value, dict) or any(
-                not isinstance(r, list) or len(r) != 2 or any(type(p) is not int for p in r)
-                or not spec["min"] <= r[0] <= r[1] <= spec["max"] for r in value.values()):
-            raise StudioError("invalid", f"{spec['label']} must map track ids to [low, high] pitches")
 
 
 def engine_request(state: dict, job) -> dict:

@@ -15,6 +15,8 @@ Held-out evaluation of the neural model and the n-gram baseline, side by side.
 2. Musical statistics of one sampled candidate per region (through the
    public generate() API, default controls), next to the real chorales'
    values on the same bars.
+3. Melodies written for the check, harmonized and then continued alone and
+   with all voices, next to the given bars (engine/continuation_eval.py).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-from engine import grid as G
+from engine import continuation_eval, grid as G
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
 from engine.metrics import piece_key, region_stats, summarize
@@ -142,6 +144,7 @@ def run(args):
         results[name] = dict(task=task, per=per, onset=onset, stats={k: summarize(v) for k, v in stats.items() if v},
                              seconds=time.time() - t0)
     report(results, args, len(pieces))
+    continuation_eval.report(neural)
 
 
 def mean_se(arrs):

@@ -8,15 +8,14 @@ the user's controls. Backends only ever see this.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from engine import grid as G
-from engine.api import (CONTROL_SCHEMA, InvalidRequest, Note, OPERATIONS,
-                        UnsupportedRequest)
-from engine.music import assign_voices, estimate_key, key_name, parse_key, scale_pcs
+from engine.api import InvalidRequest, Note, UnsupportedRequest
+from engine.music import assign_voices, estimate_key, parse_key, scale_pcs
+from engine.problem_check import check, in_region, note_cells, track_index
 
 HOLD_BIAS = 2.0        # logit bias on HOLD per unit of note_density
 KEEP_BONUS = 4.0       # logit bonus on the original token per unit of keep_close
@@ -47,190 +46,110 @@ class Problem:
         return self.grid.shape[1]
 
 
-def _track_index(piece, ref):
-    for i, t in enumerate(piece.tracks):
-        if t.id == ref or str(t.id) == str(ref):
-            return i
-    if isinstance(ref, int) and not isinstance(ref, bool) and 0 <= ref < len(piece.tracks):
-        return ref
-    raise InvalidRequest(f"unknown track {ref!r}; tracks are {[t.id for t in piece.tracks]}")
-
-
-def _check_controls(c, limits):
-    for name, spec in CONTROL_SCHEMA.items():
-        v = getattr(c, name)
-        if spec["type"] == "float":
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not spec["min"] <= v <= spec["max"]:
-                raise InvalidRequest(f"control {name} must be a number in [{spec['min']}, {spec['max']}], got {v!r}")
-        elif spec["type"] == "bool" and not isinstance(v, bool):
-            raise InvalidRequest(f"control {name} must be true or false, got {v!r}")
-    if not isinstance(c.pitch_range, dict):
-        raise InvalidRequest("control pitch_range must be {track id: [lo, hi]}")
-    for k, r in c.pitch_range.items():
-        if not (isinstance(r, (list, tuple)) and len(r) == 2 and all(isinstance(x, int) for x in r)
-                and 0 <= r[0] <= r[1] <= 127):
-            raise InvalidRequest(f"pitch_range for track {k!r} must be [lo, hi] with 0 <= lo <= hi <= 127")
-
-
-def _check_note(n, what):
-    for k in ("start", "duration", "pitch", "velocity"):
-        if not isinstance(getattr(n, k), int) or isinstance(getattr(n, k), bool):
-            raise InvalidRequest(f"{what}: {k} must be an integer, got {getattr(n, k)!r}")
-    if n.start < 0 or n.duration <= 0 or not 0 <= n.pitch <= 127 or not 1 <= n.velocity <= 127:
-        raise InvalidRequest(f"{what}: need start >= 0, duration > 0, pitch 0..127, velocity 1..127: {n}")
-
-
-def _steps(n):
-    s = int(round(n.start / G.STEP))
-    e = max(s + 1, int(round((n.start + n.duration) / G.STEP)))
-    return s, e
-
-
 def build_problem(req, caps):
-    lim = caps.limits
-    if req.operation not in caps.operations:
-        raise UnsupportedRequest(f"operation {req.operation!r} is not supported; supported: {', '.join(caps.operations)}")
-    piece, region, c = req.piece, req.region, req.controls
-    if piece.time_signature not in G.METERS or piece.time_signature not in lim["time_signatures"]:
-        raise UnsupportedRequest(f"time signature {piece.time_signature!r} is not supported; "
-                                 f"supported: {', '.join(lim['time_signatures'])}")
-    if not 1 <= len(piece.tracks) <= lim["max_tracks"]:
-        raise UnsupportedRequest(f"{len(piece.tracks)} tracks: this model writes 1 to {lim['max_tracks']} "
-                                 "monophonic tracks (voices S, A, T, B)")
-    ids = [str(t.id) for t in piece.tracks]
-    if len(set(ids)) != len(ids):
-        raise InvalidRequest(f"track ids must be unique: {ids}")
-    hints = [t.voice for t in piece.tracks if t.voice]
-    if any(h not in G.VOICES for h in hints) or len(set(hints)) != len(hints):
-        raise InvalidRequest(f"track voice hints must be distinct values of {G.VOICES}: {hints}")
-    if not (isinstance(req.num_candidates, int) and 1 <= req.num_candidates <= lim["max_candidates"]):
-        raise InvalidRequest(f"num_candidates must be 1..{lim['max_candidates']}")
-    if req.seed is not None and not isinstance(req.seed, int):
-        raise InvalidRequest("seed must be an integer or null")
-    _check_controls(c, lim)
-    spb = G.METERS[piece.time_signature]
-    bar_ticks = spb * G.STEP
-    notes = []                                   # (track index, Note)
-    for n in piece.notes:
-        _check_note(n, "note")
-        notes.append((_track_index(piece, n.track), n))
-    targets = sorted({_track_index(piece, t) for t in region.tracks})
-    if not targets:
-        raise InvalidRequest("region.tracks is empty")
-    if not (isinstance(region.start_bar, int) and isinstance(region.end_bar, int)
-            and 0 <= region.start_bar < region.end_bar):
-        raise InvalidRequest("region needs integer bars with 0 <= start_bar < end_bar")
-    if region.end_bar - region.start_bar > lim["max_region_bars"]:
-        raise UnsupportedRequest(f"region of {region.end_bar - region.start_bar} bars; at most {lim['max_region_bars']} bars per request")
-    r0, r1 = region.start_bar * spb, region.end_bar * spb
-    last = max([_steps(n)[1] for _, n in notes], default=0)
-    piece_bars = max(piece.bars or 0, math.ceil(last / spb))
-    total_bars = max(piece_bars, region.end_bar)
-    if total_bars > lim["max_piece_bars"]:
-        raise UnsupportedRequest(f"piece of {total_bars} bars; at most {lim['max_piece_bars']} bars")
-    in_region = lambda ti, n: ti in targets and r0 <= _steps(n)[0] < r1
-    op = req.operation
-    if op == "continue" and any(ti in targets and _steps(n)[0] >= r0 for ti, n in notes):
-        raise UnsupportedRequest("continue writes after the last note of the region's tracks; "
-                                 "use infill or vary to write between or over existing notes")
-    if op == "infill" and region.end_bar > piece_bars:
-        raise UnsupportedRequest(f"infill fills bars inside the piece (bars 0..{piece_bars}); use continue to add bars at the end")
-    if op == "harmonize":
-        if len(targets) == len(piece.tracks):
-            raise UnsupportedRequest("harmonize writes the other voices for a given melody: leave at least one track out of region.tracks")
-        if not any(ti not in targets and _steps(n)[0] < r1 and _steps(n)[1] > r0 for ti, n in notes):
-            raise UnsupportedRequest("harmonize needs a melody: a track outside region.tracks with notes in the region's bars")
-    if op == "vary" and not any(in_region(ti, n) for ti, n in notes):
-        raise UnsupportedRequest("vary rewrites existing notes, but the region has none; use infill or continue")
-    keep = []
-    for n in req.keep:
-        _check_note(n, "kept note")
-        ti = _track_index(piece, n.track)
-        s, e = _steps(n)
-        if ti not in targets or s < r0 or e > r1:
-            raise InvalidRequest(f"kept note {n} must lie inside the region's tracks and bars")
-        keep.append((ti, n))
-    warnings = []
-    off = sum(1 for _, n in notes + keep if n.start % G.STEP or n.duration % G.STEP)
-    if off:
-        warnings.append(f"{off} note(s) were not on the 16th-note grid and were quantized")
+    """Check the request, map its tracks to voices, build the grid, then the masks."""
+    r = check(req, caps)
+    slots, velocity, shift, key = map_voices(req, r)
+    grid, free, target, original, keep_onsets = build_grid(req, r, slots, shift)
+    f0, allowed, bias = build_masks(req, r, slots, shift, key, grid, free, target, original)
+    return Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
+                   spb=r.spb, slots=slots, region=(r.r0, r.r1), shift=shift, key=key,
+                   velocity=velocity, keep=[n for _, n in r.keep], keep_onsets=keep_onsets,
+                   warnings=r.warnings, temperature=req.controls.temperature, top_p=req.controls.top_p)
 
-    # --- voices, register, key
-    centers, vel = {}, {}
+
+def map_voices(req, r):
+    """Tracks to voice slots (by hint, then by register), the octave shift into the model's
+    range, each track's velocity, and the key (given or estimated)."""
+    piece, c = req.piece, req.controls
+    centers, velocity = {}, {}
     for i in range(len(piece.tracks)):
-        ps = [n.pitch for ti, n in notes if ti == i]
+        ps = [n.pitch for ti, n in r.notes if ti == i]
         rng = _range_for(c, piece, i)
         centers[i] = float(np.mean(ps)) if ps else (sum(rng) / 2 if rng else None)
-        vs = [n.velocity for ti, n in notes if ti == i]
-        vel[i] = int(round(np.mean(vs))) if vs else 80
+        vs = [n.velocity for ti, n in r.notes if ti == i]
+        velocity[i] = int(round(np.mean(vs))) if vs else 80
     slot_of = assign_voices(list(range(len(piece.tracks))),
                             {i: t.voice for i, t in enumerate(piece.tracks)}, centers)
     slots = {i: G.VOICES.index(v) for i, v in slot_of.items()}
-    context = [(ti, n) for ti, n in notes if not in_region(ti, n)]
-    shift = _octave_shift([n.pitch for _, n in notes + keep])
+    shift = _octave_shift([n.pitch for _, n in r.notes + r.keep])
     if piece.key:
         key = parse_key(piece.key)
         if key is None:
             raise InvalidRequest(f"cannot read key {piece.key!r}; write e.g. 'G major' or 'f# minor'")
     else:
-        key = estimate_key([(n.pitch, n.duration) for _, n in notes])
+        key = estimate_key([(n.pitch, n.duration) for _, n in r.notes])
+    return slots, {slots[i]: velocity[i] for i in slots}, shift, key
 
-    # --- the grid
-    T = total_bars * spb
+
+def build_grid(req, r, slots, shift):
+    """The (4, T) grid: context and kept notes as tokens, a track's empty tail unknown, the cells
+    to fill MASK. Also which cells are returned (target) and, for vary, the original tokens."""
+    piece, spb, r0, r1 = req.piece, r.spb, r.r0, r.r1
+    context = [(ti, n) for ti, n in r.notes if not in_region(ti, n, r.targets, r0, r1)]
+    T = r.total_bars * spb
     grid = np.full((4, T), G.PAD, dtype=np.int64)
     present = []                      # slots with notes; a track with none is absent (PAD)
     for ti in range(len(piece.tracks)):
         v = slots[ti]
         cells = []
-        for tj, n in context + keep:
+        for tj, n in context + r.keep:
             if tj != ti:
                 continue
-            s, e = _steps(n)
-            if ti in targets and s < r0:
+            s, e = note_cells(n)
+            if ti in r.targets and s < r0:
                 e = min(e, r0)      # a note held into the region is cut at its start
             cells.append((s, e - s, n.pitch + shift))
         if not cells:
             continue
         row, fixed = G.voice_to_cells(cells, T)
         if fixed:
-            warnings.append(f"track {piece.tracks[ti].id!r}: {fixed} overlapping note(s) were cut (tracks are monophonic)")
+            r.warnings.append(f"track {piece.tracks[ti].id!r}: {fixed} overlapping note(s) were cut (tracks are monophonic)")
         grid[v] = row
         present.append(v)
     target = np.zeros((4, T), bool)
-    for ti in targets:
+    for ti in r.targets:
         target[slots[ti], r0:r1] = True
         if slots[ti] not in present:      # an empty target track: unknown outside the region
             grid[slots[ti]] = G.MASK
     keep_onsets, kept_cells = set(), np.zeros((4, T), bool)
-    for ti, n in keep:
-        s, e = _steps(n)
+    for ti, n in r.keep:
+        s, e = note_cells(n)
         kept_cells[slots[ti], s:e] = True
         keep_onsets.add((slots[ti], s))
     free = target & ~kept_cells
-    if op == "continue":             # other voices are unknown after the end of the piece
-        for v in present:
-            if not target[v, r0]:
-                grid[v, piece_bars * spb:] = G.MASK
+    for v, end in _last_ends(context + r.keep, slots).items():
+        # A track with nothing written from some bar on is unknown there, not silent: a studio
+        # piece is longer than its notes, and reading its empty bars as rests (three voices
+        # resting under a melody, or the melody itself stopping after the region) showed the
+        # model endings it learned to answer with a drone. Bars before the region stay as given.
+        grid[v, max(r0, -(-end // spb) * spb):] = G.MASK
     original = grid.copy()
-    if op == "vary":
-        orig = [(ti, n) for ti, n in notes if in_region(ti, n)]
-        for ti in targets:
+    if req.operation == "vary":
+        orig = [(ti, n) for ti, n in r.notes if in_region(ti, n, r.targets, r0, r1)]
+        for ti in r.targets:
             row, _ = G.voice_to_cells([(s, e - s, n.pitch + shift) for tj, n in orig if tj == ti
-                                       for s, e in [_steps(n)]], T)
+                                       for s, e in [note_cells(n)]], T)
             original[slots[ti], r0:r1] = np.minimum(row[r0:r1], G.VOCAB - 1)
     grid[free] = G.MASK
+    return grid, free, target, original, keep_onsets
+
+
+def build_masks(req, r, slots, shift, key, grid, free, target, original):
+    """Per free frame, the tokens each voice may take (range, key, no tie into the region or
+    into a kept note) and the logit biases of the controls (density, keep close)."""
+    piece, c, r0 = req.piece, req.controls, r.r0
     cols = np.nonzero(free.any(0))[0]
     f0, f1 = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (r0, r0)
-
-    # --- constraints from the controls
-    F = f1 - f0
+    F, T = f1 - f0, grid.shape[1]
     allowed = np.zeros((4, F, G.VOCAB), bool)
     bias = np.zeros((4, F, G.VOCAB), np.float32)
     allowed[:, :, G.REST] = allowed[:, :, G.HOLD] = True
     scale = scale_pcs(key)
+    context = [(ti, n) for ti, n in r.notes if not in_region(ti, n, r.targets, r0, r.r1)]
     for ti in range(len(piece.tracks)):
         v = slots[ti]
-        lo, hi = _pitch_limits(c, piece, ti, G.VOICES[v], [p + shift for tj, n in context if tj == ti for p in [n.pitch]], shift)
+        lo, hi = _pitch_limits(c, piece, ti, G.VOICES[v], [n.pitch + shift for tj, n in context if tj == ti], shift)
         ok = np.array([lo <= p <= hi and (not c.stay_in_key or (p - shift) % 12 in scale)
                        for p in range(G.PITCH_LO, G.PITCH_HI + 1)])
         if not ok.any():
@@ -240,25 +159,29 @@ def build_problem(req, caps):
     for v in range(4):
         if target[v, r0] and f0 <= r0 < f1:
             allowed[v, r0 - f0, G.HOLD] = False      # no tie into the region
-    for ti, n in keep:
-        e = _steps(n)[1]
+    for ti, n in r.keep:
+        e = note_cells(n)[1]
         if e < T and free[slots[ti], e]:
             allowed[slots[ti], e - f0, G.HOLD] = False
     bias[:, :, G.HOLD] = -HOLD_BIAS * c.note_density
-    if op == "vary":
+    if req.operation == "vary":
         for v in range(4):
             for t in np.nonzero(free[v, f0:f1] & target[v, f0:f1])[0]:
                 bias[v, t, original[v, f0 + t]] += KEEP_BONUS * c.keep_close
-    return Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
-                   spb=spb, slots=slots, region=(r0, r1), shift=shift, key=key,
-                   velocity={slots[i]: vel[i] for i in slots}, keep=[n for _, n in keep],
-                   keep_onsets=keep_onsets, warnings=warnings,
-                   temperature=c.temperature, top_p=c.top_p)
+    return f0, allowed, bias
+
+
+def _last_ends(notes, slots):
+    """Slot -> the cell after the last of its notes."""
+    ends = {}
+    for ti, n in notes:
+        ends[slots[ti]] = max(ends.get(slots[ti], 0), note_cells(n)[1])
+    return ends
 
 
 def _range_for(c, piece, i):
     for k, r in c.pitch_range.items():
-        if _track_index(piece, k) == i:
+        if track_index(piece, k) == i:
             return tuple(r)
     return None
 
