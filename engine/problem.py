@@ -118,11 +118,13 @@ def build_grid(req, r, slots, shift):
         kept_cells[slots[ti], s:e] = True
         keep_onsets.add((slots[ti], s))
     free = target & ~kept_cells
-    for v, end in _last_ends(context + r.keep, slots).items():
-        # A track with nothing written from some bar on is unknown there, not silent: a studio
-        # piece is longer than its notes, and reading its empty bars as rests (three voices
-        # resting under a melody, or the melody itself stopping after the region) showed the
-        # model endings it learned to answer with a drone. Bars before the region stay as given.
+    others = [(ti, n) for ti, n in context if ti not in r.targets]
+    for v, end in _last_ends(others, slots).items():
+        # A track the request does not write, with nothing written from some bar on, is unknown
+        # there, not silent: a studio piece is longer than its notes, and three voices resting
+        # for bars under a melody (never seen in training) made a melody continued alone drone.
+        # Bars before the region stay as given, and so do the written tracks' bars after it
+        # (masking those too measured worse: engine.continuation_eval, docs/engine.md).
         grid[v, max(r0, -(-end // spb) * spb):] = G.MASK
     original = grid.copy()
     if req.operation == "vary":
