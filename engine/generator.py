@@ -6,11 +6,13 @@ timings. engine/api.py holds only the wire format this produces.
 """
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
 from engine.api import (Candidate, Capabilities, GenerateRequest,
                         GenerateResponse, InvalidRequest, Provenance)
+from engine import checks, meters
 from engine.grid import VOICES
 from engine.music import key_name
 from engine.problem import build_problem, decode
@@ -33,12 +35,16 @@ def run_generate(gen, request):
     t0 = time.perf_counter()
     req = parse_request(request)
     caps = gen.capabilities()
-    prob = build_problem(req, caps)
+    checks.check_meter(caps, req.piece.time_signature)
+    meter = meters.mapping(req.piece.time_signature)      # the piece's meter on the model's
+    inner = meters.to_model(req, meter)
+    prob = build_problem(inner, dataclasses.replace(caps, limits=meters.model_limits(caps.limits, meter)))
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(2**31)
     t1 = time.perf_counter()
     filled, scores = gen.sample(prob, req.num_candidates, seed)
     t2 = time.perf_counter()
-    cands = [Candidate(notes=decode(prob, filled[k], req.piece), score=round(float(scores[k]), 4))
+    cands = [Candidate(notes=meters.from_model(decode(prob, filled[k], inner.piece), meter),
+                       score=round(float(scores[k]), 4))
              for k in range(req.num_candidates)]
     order = sorted(range(len(cands)), key=lambda k: -cands[k].score)   # stable: ties keep chain order
     prov = Provenance(model=caps.name, version=caps.version, checksum=caps.checksum,
@@ -50,7 +56,7 @@ def run_generate(gen, request):
     timings = dict(prepare_ms=round((t1 - t0) * 1e3, 2), sample_ms=round((t2 - t1) * 1e3, 2),
                    total_ms=round((t3 - t0) * 1e3, 2))
     return GenerateResponse(candidates=[cands[k] for k in order], provenance=prov,
-                            timings=timings, warnings=list(prob.warnings))
+                            timings=timings, warnings=meters.warnings(req, meter) + list(prob.warnings))
 
 
 class Generator:

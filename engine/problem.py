@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import grid as G
+from engine import grid as G, meters
 from engine.api import InvalidRequest, Note, UnsupportedRequest
 from engine.music import assign_voices, estimate_key, parse_key, scale_pcs
 from engine.problem_check import check, in_region, note_cells, track_index
@@ -243,6 +243,6 @@ def chunks(prob, max_bars=4, left=3, right=2):
 
 def default_limits():
     return dict(max_tracks=4, max_region_bars=32, max_piece_bars=512, max_candidates=8,
-                time_signatures=list(G.METERS), ticks_per_quarter=G.PPQ, grid="16th note",
+                time_signatures=list(meters.SERVED), ticks_per_quarter=G.PPQ, grid="16th note",
                 pitch_range=[G.PITCH_LO, G.PITCH_HI], voices=list(G.VOICES),
                 monophonic_tracks=True)
