@@ -15,6 +15,8 @@ Held-out evaluation of the neural model and the n-gram baseline, side by side.
 2. Musical statistics of one sampled candidate per region (through the
    public generate() API, default controls), next to the real chorales'
    values on the same bars.
+3. Chord agreement with Bach's harmonisation per beat and per bar: the chord
+   model next to the commonest-diatonic-chord baseline (engine/chord_eval.py).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-from engine import grid as G
+from engine import chord_eval, grid as G
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
 from engine.metrics import piece_key, region_stats, summarize
@@ -142,6 +144,7 @@ def run(args):
         results[name] = dict(task=task, per=per, onset=onset, stats={k: summarize(v) for k, v in stats.items() if v},
                              seconds=time.time() - t0)
     report(results, args, len(pieces))
+    chord_eval.report(args.split)        # 3. chord agreement: chord model vs baseline (engine/chord_eval.py)
 
 
 def mean_se(arrs):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time
 
+from engine import chord_suggest
 from engine.api import (Candidate, Capabilities, GenerateRequest,
                         GenerateResponse, InvalidRequest, Provenance)
 from engine.grid import VOICES
@@ -33,6 +34,8 @@ def run_generate(gen, request):
     t0 = time.perf_counter()
     req = parse_request(request)
     caps = gen.capabilities()
+    if req.operation == "chords" and req.operation in caps.operations:
+        return chord_suggest.generate(gen, req, caps, t0)     # symbols, not notes: no grid
     prob = build_problem(req, caps)
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(2**31)
     t1 = time.perf_counter()

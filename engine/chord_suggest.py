@@ -1,0 +1,127 @@
+"""
+The `chords` operation: suggest chord symbols for the melody in a region.
+
+    region.tracks   the melody track(s) (the highest sounding note is the melody)
+    region bars     where chords are written; candidates hold symbols there only
+    controls        harmonic_rhythm (bar, half, beat), chord_vocabulary (triads,
+                    sevenths, jazz), stay_in_key, temperature
+
+Every backend serves it with the same small chord model (engine/chord_model.py),
+so it needs no grid model. Candidate 1 is the model's likeliest sequence; the
+others are drawn from its posterior with the request's seed, so the same
+request and seed give the same candidates. A chord repeated in the next
+segment is written once, held on.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+
+from engine import grid as G
+from engine.api import Candidate, ChordSymbol, GenerateResponse, InvalidRequest, Provenance, UnsupportedRequest
+from engine.chord_follow import check_controls
+from engine.chord_model import ChordModel, diatonic_mask, segments
+from engine.chord_symbols import symbol
+from engine.music import estimate_key, key_name, parse_key
+from engine.problem import _check_controls, _check_note, _steps, _track_index
+
+_model = None
+
+
+def chord_model():
+    global _model
+    if _model is None:
+        _model = ChordModel()
+    return _model
+
+
+def check(req, caps):
+    lim, c, region = caps.limits, req.controls, req.region
+    if req.piece.time_signature not in G.METERS or req.piece.time_signature not in lim["time_signatures"]:
+        raise UnsupportedRequest(f"time signature {req.piece.time_signature!r} is not supported; "
+                                 f"supported: {', '.join(lim['time_signatures'])}")
+    if not (isinstance(req.num_candidates, int) and 1 <= req.num_candidates <= lim["max_candidates"]):
+        raise InvalidRequest(f"num_candidates must be 1..{lim['max_candidates']}")
+    if req.seed is not None and (not isinstance(req.seed, int) or isinstance(req.seed, bool)):
+        raise InvalidRequest("seed must be an integer or null")
+    _check_controls(c, lim)
+    check_controls(c)
+    if not (isinstance(region.start_bar, int) and isinstance(region.end_bar, int)
+            and 0 <= region.start_bar < region.end_bar):
+        raise InvalidRequest("region needs integer bars with 0 <= start_bar < end_bar")
+    if region.end_bar - region.start_bar > lim["max_region_bars"]:
+        raise UnsupportedRequest(f"region of {region.end_bar - region.start_bar} bars; at most {lim['max_region_bars']} bars per request")
+    if not region.tracks:
+        raise InvalidRequest("region.tracks is empty: name the melody track(s) to find chords for")
+    if req.keep:
+        raise InvalidRequest("chords keeps no notes: send keep empty")
+    for n in req.piece.notes:
+        _check_note(n, "note")
+
+
+def melody(req, spb):
+    """Sounding melody pitch per cell of the region (0 = none): the highest note of region.tracks."""
+    tracks = {_track_index(req.piece, t) for t in req.region.tracks}
+    r0, r1 = req.region.start_bar * spb, req.region.end_bar * spb
+    snd = np.zeros(r1 - r0, np.int64)
+    for n in req.piece.notes:
+        if _track_index(req.piece, n.track) in tracks:
+            s, e = _steps(n)
+            a, b = max(s, r0) - r0, min(e, r1) - r0
+            if a < b:
+                snd[a:b] = np.maximum(snd[a:b], n.pitch)
+    return snd
+
+
+def jazz(labels, snd, segs):
+    """Sevenths -> extensions the melody sounds: a 9th over a 7th chord (9, m9, maj9), a 6th over a triad."""
+    out = []
+    for (root, q), (a, b) in zip(labels, segs):
+        pcs = {(int(p) - root) % 12 for p in snd[a:b] if p}
+        if 2 in pcs and q in ("7", "m7", "maj7"):
+            q = {"7": "9", "m7": "m9", "maj7": "maj9"}[q]
+        elif 9 in pcs and q in ("", "m"):
+            q += "6"
+        out.append((root, q))
+    return out
+
+
+def generate(gen, req, caps, started):
+    check(req, caps)
+    spb = G.METERS[req.piece.time_signature]
+    snd = melody(req, spb)
+    if not snd.any():
+        raise UnsupportedRequest("chords needs a melody: notes on region.tracks in the region's bars")
+    if req.piece.key:
+        key = parse_key(req.piece.key)
+        if key is None:
+            raise InvalidRequest(f"cannot read key {req.piece.key!r}; write e.g. 'G major' or 'f# minor'")
+    else:
+        key = estimate_key([(n.pitch, n.duration) for n in req.piece.notes])
+    c = req.controls
+    vocabulary = "triads" if c.chord_vocabulary == "triads" else "sevenths"
+    segs = segments(len(snd), spb, c.harmonic_rhythm)
+    seed = req.seed if req.seed is not None else random.SystemRandom().randrange(2**31)
+    allowed = diatonic_mask(vocabulary, key) if c.stay_in_key else None
+    found = chord_model().suggest(snd, spb, c.harmonic_rhythm, key, vocabulary, k=req.num_candidates,
+                                  seed=seed, temperature=c.temperature, allowed=allowed, segs=segs)
+    r0 = req.region.start_bar * spb * G.STEP
+    cands = []
+    for labels, score in found:
+        if c.chord_vocabulary == "jazz":
+            labels = jazz(labels, snd, segs)
+        chords = []
+        for (root, q), (a, b) in zip(labels, segs):
+            text = symbol(root, q, key)
+            if chords and chords[-1].symbol == text:      # held on: one symbol
+                chords[-1].duration += (b - a) * G.STEP
+            else:
+                chords.append(ChordSymbol(r0 + a * G.STEP, (b - a) * G.STEP, text))
+        cands.append(Candidate(notes=[], score=round(score, 4), chords=chords))
+    prov = Provenance(model=caps.name, version=caps.version, checksum=caps.checksum, operation="chords",
+                      controls=c.to_dict(), seed=seed, num_candidates=req.num_candidates, device=caps.device,
+                      voice_map={}, key=key_name(key))
+    total = round((time.perf_counter() - started) * 1e3, 2)
+    return GenerateResponse(candidates=cands, provenance=prov, timings=dict(prepare_ms=0.0, sample_ms=total, total_ms=total))
