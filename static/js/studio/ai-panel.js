@@ -163,15 +163,15 @@ export class AiPanel {
   /** The shown candidate's notes and tracks, narrowed to the chosen voice. */
   shown() {
     const proposal = this.proposals.get(this.current.jobId);
-    const notes = proposal.candidates[this.current.index].notes;
-    if (!this.voice) return { proposal, notes, tracks: proposal.tracks };
-    return { proposal, notes: notes.filter((n) => n.track === this.voice), tracks: [this.voice] };
+    const { notes, chords = [] } = proposal.candidates[this.current.index];
+    if (!this.voice) return { proposal, notes, chords, tracks: proposal.tracks };
+    return { proposal, notes: notes.filter((n) => n.track === this.voice), chords, tracks: [this.voice] };
   }
 
   redraw() {
     if (!this.current) return;
-    const { proposal, notes, tracks } = this.shown();
-    this.studio.showGhosts({ notes, stale: proposal.stale, bars: proposal.bars, tracks });
+    const { proposal, notes, chords, tracks } = this.shown();
+    this.studio.showGhosts({ notes, chords, stale: proposal.stale, bars: proposal.bars, tracks });
   }
 
   step(delta) { if (this.current) this.show(this.current.jobId, this.current.index + delta); }
@@ -193,6 +193,7 @@ export class AiPanel {
       if (!force) return;
     }
     const auditioned = [...(this.auditioned.get(jobId) ?? [])];
+    this.decidedWhat = proposal.provenance?.operation === "chords" ? "chords" : "notes";
     this.studio.send(accept ? { type: "decide", job_id: jobId, accept: index, auditioned, force }
       : { type: "decide", job_id: jobId, reject: true, auditioned });
     say(this.el("ai-decide-status"), accept ? "Accepting…" : "Setting it aside…");
@@ -210,7 +211,8 @@ export class AiPanel {
   /** A `decided` answer to my decide. */
   decided(message) {
     say(this.el("ai-decide-status"), "");
-    say(this.el("ai-status"), message.status === "accepted" ? "Accepted: the notes are in the piece." : "Set aside.");
+    say(this.el("ai-status"), message.status === "accepted" ? `Accepted: the ${this.decidedWhat ?? "notes"} are in the piece.`
+      : "Set aside.");
   }
 
   /** Mark a proposal stale when an edit lands inside its region (rules.opsTouchRegion decides). */

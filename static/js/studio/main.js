@@ -47,7 +47,7 @@ const studio = {
     const bars = roll.bars ?? defaultBars(operation);
     return bars ? { tracks: tracksPanel.aiTracks(operation), bars } : null;
   },
-  showGhosts(ghosts) { roll.ghosts = ghosts; roll.render(); },
+  showGhosts(ghosts) { roll.ghosts = ghosts; roll.render(); chordLane.showGhosts(ghosts); },
   hear(notes, bars, tracks) { audio.hearCandidate(notes, bars, tracks); },
   onChange() { render(); },
   sendPresence,
