@@ -132,3 +132,11 @@ def test_follow_chords_off_and_no_chords_change_nothing(gen):
 def test_a_bad_chord_symbol_is_refused(gen):
     with pytest.raises(InvalidRequest, match="chord symbol"):
         harmonize(gen, chords=[(0, 960, "H7")])
+
+
+def test_the_chord_model_beats_the_baseline_on_held_out_chorales():
+    from engine.chord_eval import evaluate
+    res, n = evaluate("test")
+    assert n > 30
+    for unit in ("beat", "bar"):
+        assert res[unit]["model"] > res[unit]["baseline"] and res[unit]["gain"] > 2 * res[unit]["gain_se"], res[unit]
