@@ -109,6 +109,8 @@ def test_ai_suggests_chords_for_a_melody_then_harmonizes_following_them(studio_s
     expect(page.locator("#chord-lane .chord.ghost").first).to_be_visible()
     ghosts = page.locator("#chord-lane .chord.ghost").all_inner_texts()
     screenshot(page, "ai-chords-proposal")
+    page.click("#ai-play")  # heard on the comping piano, in place of the lane's chords there
+    page.wait_for_function("window.studio.audio.heard.has('__comping')", timeout=20_000)
     page.click("#ai-accept")
     page.wait_for_function(f"{CHORDS}.some(c => c.author.kind === 'model')")
     expect(page.locator("#ai-status")).to_contain_text("chords for bars 1-4 of Soprano")

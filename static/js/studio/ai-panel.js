@@ -178,8 +178,8 @@ export class AiPanel {
 
   hear() {
     if (!this.current) return;
-    const { proposal, notes, tracks } = this.shown();
-    this.studio.hear(notes, proposal.bars, tracks);
+    const { proposal, notes, chords, tracks } = this.shown();
+    this.studio.hear(notes, proposal.bars, tracks, chords);
   }
 
   decide(accept) {

@@ -48,7 +48,7 @@ const studio = {
     return bars ? { tracks: tracksPanel.aiTracks(operation), bars } : null;
   },
   showGhosts(ghosts) { roll.ghosts = ghosts; roll.render(); chordLane.showGhosts(ghosts); },
-  hear(notes, bars, tracks) { audio.hearCandidate(notes, bars, tracks); },
+  hear(notes, bars, tracks, chords) { audio.hearCandidate(notes, bars, tracks, chords); },
   onChange() { render(); },
   sendPresence,
 };
