@@ -102,8 +102,7 @@ def test_ai_suggests_chords_for_a_melody_then_harmonizes_following_them(studio_s
     # Suggest chords for bars 1-4, two per bar; the candidate shows as ghost chords in the lane.
     select_bars(page, 0, 3)
     page.select_option("#ai-operation", "chords")
-    page.get_by_text("More controls").click()
-    page.select_option("[data-control=harmonic_rhythm]", "half")
+    page.select_option("[data-control=harmonic_rhythm]", "half")  # shown with the operation
     page.click("#ai-ask")
     expect(page.locator("#ai-proposal")).to_be_visible(timeout=60_000)
     expect(page.locator("#chord-lane .chord.ghost").first).to_be_visible()

@@ -10,6 +10,8 @@ const STATUS_WORDS = { queued: "waiting", running: "writing", ready: "ready", fa
   cancelled: "cancelled", accepted: "accepted", rejected: "set aside" };
 const ENDS = { temperature: ["conventional", "surprising"], note_density: ["sparser", "busier"],
   top_p: ["focused", "open"], keep_close: ["free", "close to the original"] };
+// Controls of "suggest chords" only: shown right under the operation while it is chosen.
+const CHORD_CONTROLS = ["harmonic_rhythm", "chord_vocabulary"];
 
 export class AiPanel {
   /**
@@ -27,6 +29,7 @@ export class AiPanel {
     this.lastAction = "ask";     // where a refusal from the server is shown
     this.el("ai-ask").addEventListener("click", () => this.ask());
     this.el("ai-voice").addEventListener("change", (e) => { this.voice = e.target.value; this.redraw(); });
+    this.el("ai-operation").addEventListener("change", () => this.showChordControls());
     this.models = new ModelChoice(this.el("ai-model-row"), this.el("ai-model-choice"), () => this.showControls());
     this.loadControls();
   }
@@ -44,6 +47,7 @@ export class AiPanel {
     this.capabilities = capabilities;
     const box = this.el("ai-controls");
     box.innerHTML = "";
+    this.el("ai-chord-controls").innerHTML = "";
     if (!capabilities) {
       this.el("ai-model").textContent = "";
       return say(this.el("ai-status"), this.models.current()?.reason || "The AI is not available right now.", { error: true });
@@ -54,8 +58,9 @@ export class AiPanel {
     for (const [name, spec] of Object.entries(capabilities.controls)) {
       const control = { float: () => this.slider(name, spec), bool: () => this.checkbox(name, spec),
         choice: () => this.choice(name, spec) }[spec.type];
-      if (control) box.append(control());
+      if (control) (CHORD_CONTROLS.includes(name) ? this.el("ai-chord-controls") : box).append(control());
     }
+    this.showChordControls();
     this.el("ai-candidates").max = capabilities.limits.max_candidates;
     this.el("ai-model").textContent = `${capabilities.name} ${capabilities.version}`;
     return undefined;
@@ -91,9 +96,11 @@ export class AiPanel {
     return label;
   }
 
+  showChordControls() { this.el("ai-chord-controls").hidden = this.operation() !== "chords"; }
+
   controls() {
     const values = {};
-    for (const input of this.el("ai-controls").querySelectorAll("[data-control]")) {
+    for (const input of this.el("ai-panel").querySelectorAll("#ai-controls [data-control], #ai-chord-controls [data-control]")) {
       values[input.dataset.control] = input.type === "checkbox" ? input.checked
         : input.tagName === "SELECT" ? input.value : Number(input.value);
     }
