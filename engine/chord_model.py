@@ -52,7 +52,8 @@ def features(snd, tonic, a, b):
     for p in snd[a:b]:
         if p:
             dur[(p - tonic) % 12] += 0.25
-    strong = [(int(t > a), int(snd[t] - tonic) % 12) for t in range(a, b, 4) if snd[t]]
+    beats = [t for t in range(a, b) if t % 4 == 0]      # cells from a bar start: a beat every 4
+    strong = [(int(t > beats[0]), int(snd[t] - tonic) % 12) for t in beats if snd[t]]
     return dur, strong
 
 
