@@ -140,3 +140,12 @@ def test_the_chord_model_beats_the_baseline_on_held_out_chorales():
     assert n > 30
     for unit in ("beat", "bar"):
         assert res[unit]["model"] > res[unit]["baseline"] and res[unit]["gain"] > 2 * res[unit]["gain_se"], res[unit]
+
+
+def test_chords_in_three_four_and_jazz_symbols(gen):
+    piece = Piece([Track(0, "Melody")], melody_notes(0, MELODY[:12]), time_signature="3/4", key="G major")
+    res = gen.generate(GenerateRequest("chords", piece, Region([0], 0, 4), num_candidates=3, seed=2,
+                                       controls=Controls(harmonic_rhythm="half", chord_vocabulary="jazz")))
+    for cand in res.candidates:
+        assert sum(c.duration for c in cand.chords) == 4 * 1440
+        assert all(c.start % 720 == 0 and parse(c.symbol) is not None for c in cand.chords)
