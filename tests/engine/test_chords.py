@@ -149,3 +149,13 @@ def test_chords_in_three_four_and_jazz_symbols(gen):
     for cand in res.candidates:
         assert sum(c.duration for c in cand.chords) == 4 * 1440
         assert all(c.start % 720 == 0 and parse(c.symbol) is not None for c in cand.chords)
+
+
+def test_the_follow_measure_counts_what_sounds():
+    from engine.chord_follow_eval import chord_track, measure
+    grid = np.full((4, 16), G.REST)
+    for v, p in enumerate((67, 62, 59, 43)):      # a bar of G major, root in the bass
+        grid[v, 0], grid[v, 1:] = G.pitch_token(p), G.HOLD
+    track = chord_track(grid, 16, 0, 16)
+    assert [(c.start, c.duration, c.symbol) for c, _ in track] == [(0, 1920, "G")]
+    assert list(measure(grid, track)) == [4, 4, 3, 3, 1, 1]
