@@ -92,11 +92,15 @@ class ChordModel:
         return out
 
     def suggest(self, snd, spb, unit, key, vocabulary="triads", k=1, seed=0, temperature=1.0,
-                allowed=None, segs=None):
+                allowed=None, segs=None, previous=None):
         """K chord sequences [(labels [(root pc, quality)], mean log-prob per segment)], the
-        Viterbi path first. allowed: bool mask over states (e.g. diatonic only)."""
+        Viterbi path first. allowed: bool mask over states (e.g. diatonic only); previous: the
+        chord (root pc, quality) just before, when there is one: the first chord follows it."""
         segs = segs or segments(len(snd), spb, unit)
         init, trans, _, _ = self._logs(vocabulary, unit, key[1])
+        before = ((previous[0] - key[0]) % 12, previous[1]) if previous else None
+        if before in states(vocabulary):
+            init = trans[states(vocabulary).index(before)]
         emit = self.emissions(snd, spb, unit, key, vocabulary, segs)
         if allowed is not None:
             emit = np.where(allowed[None], emit, -np.inf)

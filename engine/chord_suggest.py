@@ -7,6 +7,7 @@ The `chords` operation: suggest chord symbols for the melody in a region.
                     sevenths, jazz), stay_in_key, temperature
 
 Every backend serves it with the same small chord model (engine/chord_model.py),
+which also hears the chord track's chord just before the region (the first chord follows it),
 so it needs no grid model. Candidate 1 is the model's likeliest sequence; the
 others are drawn from its posterior with the request's seed, so the same
 request and seed give the same candidates. A chord repeated in the next
@@ -22,8 +23,9 @@ import numpy as np
 from engine import grid as G
 from engine.api import Candidate, ChordSymbol, GenerateResponse, InvalidRequest, Provenance, UnsupportedRequest
 from engine.chord_follow import check_controls
-from engine.chord_model import ChordModel, diatonic_mask, segments
-from engine.chord_symbols import symbol
+from engine.chord_labels import SEVENTHS, TEMPLATES, TO_TRIAD
+from engine.chord_model import VOCABULARIES, ChordModel, diatonic_mask, segments
+from engine.chord_symbols import parse, symbol
 from engine.music import estimate_key, key_name, parse_key
 from engine.problem import _check_controls, _check_note, _steps, _track_index
 
@@ -75,6 +77,25 @@ def melody(req, spb):
     return snd
 
 
+def previous_chord(req, spb, vocabulary):
+    """The chord track's chord sounding just before the region, as (root pc, quality) of the model's
+    vocabulary (a seventh read as its triad for "triads"), or None."""
+    r0 = req.region.start_bar * spb * G.STEP
+    before = [c for c in req.piece.chords if c.start < r0 <= c.start + c.duration]
+    parsed = parse(before[-1].symbol) if before else None
+    if parsed is None:
+        return None
+    root, tones, _ = parsed
+    for quality in VOCABULARIES[vocabulary]:
+        if {(root + s) % 12 for s in TEMPLATES[quality]} == set(tones):
+            return root, quality
+    if vocabulary == "triads":
+        for quality in SEVENTHS:
+            if {(root + s) % 12 for s in TEMPLATES[quality]} == set(tones):
+                return root, TO_TRIAD[quality]
+    return None
+
+
 def jazz(labels, snd, segs):
     """Sevenths -> extensions the melody sounds: a 9th over a 7th chord (9, m9, maj9), a 6th over a triad."""
     out = []
@@ -106,7 +127,8 @@ def generate(gen, req, caps, started):
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(2**31)
     allowed = diatonic_mask(vocabulary, key) if c.stay_in_key else None
     found = chord_model().suggest(snd, spb, c.harmonic_rhythm, key, vocabulary, k=req.num_candidates,
-                                  seed=seed, temperature=c.temperature, allowed=allowed, segs=segs)
+                                  seed=seed, temperature=c.temperature, allowed=allowed, segs=segs,
+                                  previous=previous_chord(req, spb, vocabulary))
     r0 = req.region.start_bar * spb * G.STEP
     cands = []
     for labels, score in found:

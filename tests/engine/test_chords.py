@@ -159,3 +159,13 @@ def test_the_follow_measure_counts_what_sounds():
     track = chord_track(grid, 16, 0, 16)
     assert [(c.start, c.duration, c.symbol) for c, _ in track] == [(0, 1920, "G")]
     assert list(measure(grid, track)) == [4, 4, 3, 3, 1, 1]
+
+
+def test_the_chord_before_the_region_is_heard(gen):
+    from engine.chord_suggest import previous_chord
+    piece = melody_piece(4, [(0, BAR, "G"), (BAR, BAR, "D7")])
+    req = GenerateRequest("chords", piece, Region([0], 2, 4), seed=1)
+    assert previous_chord(req, 16, "sevenths") == (2, "7") and previous_chord(req, 16, "triads") == (2, "")
+    assert previous_chord(dataclasses.replace(req, region=Region([0], 3, 4)), 16, "triads") is None
+    res = gen.generate(req)
+    assert all(2 * BAR <= c.start for cand in res.candidates for c in cand.chords)
