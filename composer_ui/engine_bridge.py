@@ -73,12 +73,20 @@ def engine_request(state: dict, job) -> dict:
                   "notes": [{k: n[k] for k in ("track", "start", "duration", "pitch", "velocity")}
                             for n in state["notes"].values()],
                   "time_signature": "{}/{}".format(*piece["time_signature"]), "key": piece["key"],
-                  "tempo": piece["tempo"], "bars": max(piece["bars"], job.end_bar)},
+                  "tempo": piece["tempo"], "bars": max(piece["bars"], job.end_bar),
+                  **_chord_track(state)},
         "region": {"tracks": list(job.tracks), "start_bar": job.start_bar, "end_bar": job.end_bar},
         "controls": controls,
         "num_candidates": job.num_candidates,
         "seed": job.seed,
     }
+
+
+def _chord_track(state: dict) -> dict:
+    """The piece's chord symbols (sent only when there are some: a model server of an older protocol
+    version still reads a piece without chords)."""
+    chords = sorted(state.get("chords", {}).values(), key=lambda c: c["start"])
+    return {"chords": [{k: c[k] for k in ("start", "duration", "symbol")} for c in chords]} if chords else {}
 
 
 def run_engine(request: dict, model=None) -> dict:
@@ -100,7 +108,10 @@ def run_engine(request: dict, model=None) -> dict:
 
 
 def accept_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
-    """Replace the region's notes with the candidate's, attributed to the model."""
+    """Replace the region's notes with the candidate's, attributed to the model (for a `chords` job:
+    the region's chord symbols, see chord_ops)."""
+    if job.operation == "chords":
+        return chord_ops(state, job, index, accepted_by=accepted_by)
     region = job.region
     ops = [{"op": "note.delete", "id": n["id"]} for n in state["notes"].values() if region.holds(n, state["piece"])]
     if job.end_bar > state["piece"]["bars"]:
@@ -109,6 +120,25 @@ def accept_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
     for i, note in enumerate(job.proposal.candidates[index]["notes"]):
         ops.append({"op": "note.add", "id": f"j{job.pk}-{index}-{i}", "track": note["track"], "start": note["start"],
                     "duration": note["duration"], "pitch": note["pitch"], "velocity": note["velocity"],
+                    "provenance": {"author": author, "job": job.pk, "candidate": index,
+                                   "accepted_by": {"kind": "user", "id": accepted_by}}})
+    return ops
+
+
+def chord_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
+    """Replace the chords of the region's bars with the candidate's: a chord starting inside is deleted, one
+    held into the region from before is cut at its start, and each new one is a chord.add by the model."""
+    start, end = job.region.ticks(state["piece"])
+    ops = []
+    for chord in sorted(state["chords"].values(), key=lambda c: c["start"]):
+        if start <= chord["start"] < end:
+            ops.append({"op": "chord.delete", "id": chord["id"]})
+        elif chord["start"] < start < chord["start"] + chord["duration"]:
+            ops.append({"op": "chord.update", "id": chord["id"], "duration": start - chord["start"]})
+    author = {"kind": "model", "name": f"{job.model_name}@{job.model_version}"}
+    for i, chord in enumerate(job.proposal.candidates[index].get("chords", [])):
+        ops.append({"op": "chord.add", "id": f"j{job.pk}-{index}-c{i}", "start": chord["start"],
+                    "duration": min(chord["duration"], end - chord["start"]), "symbol": chord["symbol"],
                     "provenance": {"author": author, "job": job.pk, "candidate": index,
                                    "accepted_by": {"kind": "user", "id": accepted_by}}})
     return ops

@@ -126,7 +126,9 @@ def _finish(job_id: int, status: str, *, reason: str = "", response: dict | None
             return None  # cancelled or swept meanwhile: the result is dropped
         if response is not None:
             _, created = Proposal.objects.get_or_create(job=job, defaults={
-                "candidates": [{"notes": c["notes"], "score": c["score"]} for c in response["candidates"]],
+                "candidates": [{"notes": c["notes"], "score": c["score"],
+                                **({"chords": c["chords"]} if c.get("chords") else {})}  # operation chords
+                               for c in response["candidates"]],
                 "provenance": {**response["provenance"], "model_entry": job.model_entry,
                                "endpoint": job.model_endpoint},
                 "timings": response["timings"]})

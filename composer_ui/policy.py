@@ -2,7 +2,8 @@
 
 Per piece (set by the owner, stored in the piece's state so changes are in the log):
 - ai_enabled: AI use on or off;
-- ai_operations: which operations may be asked for;
+- ai_operations: which note-writing operations may be asked for (suggesting chord symbols, the operation
+  "chords", writes no notes: it is governed by the rest of the policy);
 - ai_quota_per_hour: requests per member per hour;
 - ai_mode: "free" (anyone asks any time), "alternate" (a person must edit between two AI
   requests: the AI is never asked twice in a row), "teacher_approves" (anyone with edit
@@ -11,6 +12,7 @@ Per piece (set by the owner, stored in the piece's state so changes are in the l
 """
 from .errors import StudioError
 from .permissions import EDIT_ROLES, OWNER
+from .op_schema import AI_OPERATIONS
 from .state import DEFAULT_AI_POLICY
 
 
@@ -36,7 +38,7 @@ def check_may_request(piece: dict, *, role: str, operation: str, requests_last_h
         raise StudioError("forbidden", "viewers can listen, but not ask the AI")
     if not policy["ai_enabled"]:
         raise StudioError("forbidden", "the owner has switched AI use off for this piece")
-    if operation not in policy["ai_operations"]:
+    if operation in AI_OPERATIONS and operation not in policy["ai_operations"]:
         allowed = ", ".join(policy["ai_operations"]) or "none"
         raise StudioError("forbidden", f"'{operation}' is not allowed in this piece (allowed: {allowed})")
     if requests_last_hour >= policy["ai_quota_per_hour"]:

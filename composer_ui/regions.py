@@ -54,6 +54,11 @@ def _touches(state: dict, op: dict, region: Region) -> bool:
         return region.holds(before, piece) or region.holds(after, piece)
     if kind == "track.delete":
         return op["id"] in region.tracks
+    if kind.startswith("chord."):  # the chord track: AI chords replace it, harmonize follows it
+        start, end = region.ticks(piece)
+        before = state["chords"].get(op.get("id"))
+        after = {**(before or {}), **{k: v for k, v in op.items() if k != "op"}} if kind != "chord.delete" else None
+        return any(c is not None and c["start"] < end and start < c["start"] + c["duration"] for c in (before, after))
     if kind in ("bars.insert", "bars.delete"):
         return op["at"] < region.end_bar  # bars at or before the region move or vanish
     if kind == "piece.update":

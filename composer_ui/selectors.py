@@ -206,7 +206,8 @@ def proposal_is_stale(job: GenerationJob) -> bool:
 def job_as_message(job: GenerationJob) -> dict:
     """The `job` message, its description naming the tracks as the piece calls them now."""
     _, state = piece_state(piece_id=job.piece_id)
-    return protocol.job_message(job, description=f"AI is writing {job.region.describe(state)}")
+    what = f"chords for {job.region.describe(state)}" if job.operation == "chords" else job.region.describe(state)
+    return protocol.job_message(job, description=f"AI is writing {what}")
 
 
 def proposal_as_message(job: GenerationJob) -> dict:

@@ -18,7 +18,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-OPERATIONS = ("continue", "infill", "harmonize", "vary")
+OPERATIONS = ("continue", "infill", "harmonize", "vary", "chords")   # chords: suggest chord symbols for a melody
+HARMONIC_RHYTHMS = ("bar", "half", "beat")
+CHORD_VOCABULARIES = ("triads", "sevenths", "jazz")
 
 
 class RequestError(ValueError):
@@ -72,6 +74,17 @@ class Track(_Dict):
 
 
 @dataclass
+class ChordSymbol(_Dict):
+    start: int          # tick, 480 per quarter
+    duration: int       # ticks
+    symbol: str         # canonical text: "C", "F#m7", "Bb7/D", "N.C."
+
+    @classmethod
+    def from_dict(cls, d):
+        return d if isinstance(d, cls) else cls(**_fields(cls, d))
+
+
+@dataclass
 class Piece(_Dict):
     tracks: list[Track]
     notes: list[Note] = field(default_factory=list)
@@ -79,6 +92,7 @@ class Piece(_Dict):
     key: str | None = None     # e.g. "G major", "f# minor"; None = estimate
     tempo: float = 90.0        # quarter notes per minute (passed through)
     bars: int | None = None    # length in bars; None = up to the last note
+    chords: list[ChordSymbol] = field(default_factory=list)   # the chord track; generation follows it
 
     @classmethod
     def from_dict(cls, d):
@@ -87,6 +101,7 @@ class Piece(_Dict):
         d = dict(_fields(cls, d))
         d["tracks"] = [Track.from_dict(t) for t in d.get("tracks", [])]
         d["notes"] = [Note.from_dict(n) for n in d.get("notes", [])]
+        d["chords"] = [ChordSymbol.from_dict(c) for c in d.get("chords", [])]
         return cls(**d)
 
 
@@ -109,6 +124,9 @@ class Controls(_Dict):
     pitch_range: dict = field(default_factory=dict)   # {track id: [lo, hi]}
     stay_in_key: bool = False
     keep_close: float = 0.5       # vary only: 0 free rewrite .. 1 stay near the original
+    harmonic_rhythm: str = "bar"  # chords only: one chord per "bar", "half" bar or "beat"
+    chord_vocabulary: str = "triads"   # chords only: "triads", "sevenths" or "jazz"
+    follow_chords: bool = True    # harmonize/infill/continue: sound the piece's chord symbols
 
     @classmethod
     def from_dict(cls, d):
@@ -131,6 +149,12 @@ CONTROL_SCHEMA = {
                         help="Only pitches of the piece's key (minor allows raised 6th/7th)."),
     "keep_close": dict(type="float", min=0.0, max=1.0, default=0.5,
                        label="Keep close to the original", help="vary only."),
+    "harmonic_rhythm": dict(type="choice", options=list(HARMONIC_RHYTHMS), default="bar",
+                            label="Harmonic rhythm", help="Suggest chords: one chord per bar, half bar or beat."),
+    "chord_vocabulary": dict(type="choice", options=list(CHORD_VOCABULARIES), default="triads",
+                             label="Chord vocabulary", help="Suggest chords: triads only, with sevenths, or jazz extensions."),
+    "follow_chords": dict(type="bool", default=True, label="Follow the chords",
+                          help="Harmonize, infill and continue sound the piece's chord symbols on strong beats."),
 }
 
 
@@ -163,10 +187,12 @@ class GenerateRequest(_Dict):
 class Candidate(_Dict):
     notes: list[Note]      # notes of the region only (kept notes included verbatim)
     score: float           # mean log-probability per generated cell (higher = likelier)
+    chords: list[ChordSymbol] = field(default_factory=list)   # operation chords: the region's symbols
 
     @classmethod
     def from_dict(cls, d):
-        return cls(notes=[Note.from_dict(n) for n in d["notes"]], score=d["score"])
+        return cls(notes=[Note.from_dict(n) for n in d["notes"]], score=d["score"],
+                   chords=[ChordSymbol.from_dict(c) for c in d.get("chords", [])])
 
 
 @dataclass

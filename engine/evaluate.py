@@ -17,6 +17,8 @@ Held-out evaluation of the neural model and the n-gram baseline, side by side.
    values on the same bars.
 3. Melodies written for the check, harmonized and then continued alone and
    with all voices, next to the given bars (engine/continuation_eval.py).
+4. Chord agreement with Bach's harmonisation per beat and per bar: the chord
+   model next to the commonest-diatonic-chord baseline (engine/chord_eval.py).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import time
 import numpy as np
 import torch
 
-from engine import continuation_eval, grid as G
+from engine import chord_eval, continuation_eval, grid as G
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
 from engine.metrics import piece_key, region_stats, summarize
@@ -145,6 +147,7 @@ def run(args):
                              seconds=time.time() - t0)
     report(results, args, len(pieces))
     continuation_eval.report(neural)
+    chord_eval.report(args.split)        # 4. chord agreement: chord model vs baseline (engine/chord_eval.py)
 
 
 def mean_se(arrs):

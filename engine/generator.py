@@ -10,9 +10,9 @@ import dataclasses
 import random
 import time
 
+from engine import checks, chord_suggest, meters
 from engine.api import (Candidate, Capabilities, GenerateRequest,
                         GenerateResponse, InvalidRequest, Provenance)
-from engine import checks, meters
 from engine.grid import VOICES
 from engine.music import key_name
 from engine.problem import build_problem, decode
@@ -38,7 +38,10 @@ def run_generate(gen, request):
     checks.check_meter(caps, req.piece.time_signature)
     meter = meters.mapping(req.piece.time_signature)      # the piece's meter on the model's
     inner = meters.to_model(req, meter)
-    prob = build_problem(inner, dataclasses.replace(caps, limits=meters.model_limits(caps.limits, meter)))
+    inner_caps = dataclasses.replace(caps, limits=meters.model_limits(caps.limits, meter))
+    if req.operation == "chords" and req.operation in caps.operations:   # symbols, not notes: no grid
+        return meters.chords_from_model(chord_suggest.generate(gen, inner, inner_caps, t0), req, meter)
+    prob = build_problem(inner, inner_caps)
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(2**31)
     t1 = time.perf_counter()
     filled, scores = gen.sample(prob, req.num_candidates, seed)

@@ -21,7 +21,7 @@ import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 
-from engine.api import Note, UnsupportedRequest
+from engine.api import UnsupportedRequest
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def mapping(meter: str) -> Mapping:
                              f"{', '.join(SERVED)}")
 
 
-def _scaled(n: Note, s: Fraction) -> Note:
+def _scaled(n, s: Fraction):
+    """A note or a chord symbol with its ticks scaled (rounded to whole ticks)."""
     start, end = n.start * s, (n.start + n.duration) * s
     start_i, end_i = round(start), round(end)
     return dataclasses.replace(n, start=start_i, duration=max(1, end_i - start_i))
@@ -74,6 +75,7 @@ def to_model(req, m: Mapping):
     bars = None if piece.bars is None else piece.bars * m.bars
     new_piece = dataclasses.replace(piece, time_signature=m.model_meter, bars=bars,
                                     notes=[_scaled(n, m.scale) for n in piece.notes],
+                                    chords=[_scaled(c, m.scale) for c in piece.chords],
                                     tempo=piece.tempo * float(m.scale))
     region = dataclasses.replace(req.region, start_bar=req.region.start_bar * m.bars,
                                  end_bar=req.region.end_bar * m.bars)
@@ -86,6 +88,23 @@ def from_model(notes, m: Mapping):
     if m.scale == 1:
         return notes
     return [_scaled(n, 1 / m.scale) for n in notes]
+
+
+def chords_from_model(res, req, m: Mapping):
+    """A `chords` answer back in the piece's meter. In a compound meter the model's bar is a dotted
+    beat, so "per bar" comes back per dotted beat (a repeated symbol is held on, written once)."""
+    if m.scale == 1 and m.bars == 1:
+        return res
+    for cand in res.candidates:
+        merged = []
+        for c in (_scaled(c, 1 / m.scale) for c in cand.chords):
+            if merged and merged[-1].symbol == c.symbol and merged[-1].start + merged[-1].duration == c.start:
+                merged[-1] = dataclasses.replace(merged[-1], duration=merged[-1].duration + c.duration)
+            else:
+                merged.append(c)
+        cand.chords = merged
+    res.warnings = warnings(req, m) + list(res.warnings)
+    return res
 
 
 def model_limits(limits: dict, m: Mapping) -> dict:

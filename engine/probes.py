@@ -73,6 +73,8 @@ def probe_request(caps: dict, operation: str, *, seed=1, candidates=2, keep=Fals
         piece, region = probe_piece(caps, n, 2, ts, only=[0]), Region(ids[1:], 0, 1)
     elif operation == "vary":
         piece, region = probe_piece(caps, n, 4, ts), Region(ids[:1], 1, 2)
+    elif operation == "chords":          # chord symbols for the melody of bar 1
+        piece, region = probe_piece(caps, n, 2, ts, only=[0]), Region(ids[:1], 1, 2)
     else:
         return None
     kept = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import grid as G, meters
+from engine import chord_follow, grid as G, meters
 from engine.api import InvalidRequest, Note, UnsupportedRequest
 from engine.music import assign_voices, estimate_key, parse_key, scale_pcs
 from engine.problem_check import check, in_region, note_cells, track_index
@@ -170,6 +170,7 @@ def build_masks(req, r, slots, shift, key, grid, free, target, original):
         for v in range(4):
             for t in np.nonzero(free[v, f0:f1] & target[v, f0:f1])[0]:
                 bias[v, t, original[v, f0 + t]] += KEEP_BONUS * c.keep_close
+    r.warnings.extend(chord_follow.apply(req, allowed, bias, free, f0, slots, shift))   # the chord track
     return f0, allowed, bias
 
 

@@ -48,7 +48,7 @@ def check(req, caps) -> CheckedRequest:
     spb = G.METERS[piece.time_signature]
     notes = []                                   # (track index, Note)
     for n in piece.notes:
-        _check_note(n, "note")
+        check_note(n, "note")
         notes.append((track_index(piece, n.track), n))
     targets = sorted({track_index(piece, t) for t in region.tracks})
     if not targets:
@@ -63,7 +63,7 @@ def check(req, caps) -> CheckedRequest:
     _check_operation_fits(req.operation, notes, targets, piece, r0, r1, piece_bars, spb)
     keep = []
     for n in req.keep:
-        _check_note(n, "kept note")
+        check_note(n, "kept note")
         ti = track_index(piece, n.track)
         s, e = note_cells(n)
         if ti not in targets or s < r0 or e > r1:
@@ -110,7 +110,7 @@ def _check_controls(c, caps):
         raise InvalidRequest("control pitch_range must be {track id: [lo, hi]}")
 
 
-def _check_note(n, what):
+def check_note(n, what):
     for k in ("start", "duration", "pitch", "velocity"):
         if not isinstance(getattr(n, k), int) or isinstance(getattr(n, k), bool):
             raise InvalidRequest(f"{what}: {k} must be an integer, got {getattr(n, k)!r}")

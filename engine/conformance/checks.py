@@ -21,7 +21,7 @@ def run_all(s, repeat=3):
         return out + [schema_summary(s)]
     out.append(auth(s))
     results = {}                               # operation -> (request, [response JSON, ...])
-    for operation in ("continue", "infill", "harmonize", "vary"):
+    for operation in ("continue", "infill", "harmonize", "vary", "chords"):
         if operation in s.caps["operations"]:
             check, results[operation] = generate(s, operation, repeat)
             out.append(check)
@@ -117,8 +117,8 @@ def same_seed(results):
         if len(answers) < 2:
             continue
         compared += 1
-        first = [(c["notes"], c.get("score")) for c in answers[0]["candidates"]]
-        if any([(c["notes"], c.get("score")) for c in a["candidates"]] != first for a in answers[1:]):
+        first = [(c["notes"], c.get("chords"), c.get("score")) for c in answers[0]["candidates"]]
+        if any([(c["notes"], c.get("chords"), c.get("score")) for c in a["candidates"]] != first for a in answers[1:]):
             differing.append(operation)
     if not compared:
         return Check("same seed", "fail", "no operation answered twice")
@@ -145,9 +145,14 @@ def inside_region(results):
                         ok = False
                     if not ok:
                         outside.append(f"{operation}: {json.dumps(n)} (region: tracks {sorted(tracks)}, ticks {lo}-{hi})")
+                for ch in c.get("chords", []):     # operation chords: symbols inside the region's bars
+                    notes += 1
+                    if not (isinstance(ch, dict) and isinstance(ch.get("start"), int) and isinstance(ch.get("duration"), int)
+                            and lo <= ch["start"] and ch["start"] + ch["duration"] <= hi):
+                        outside.append(f"{operation}: chord {json.dumps(ch)} (region: ticks {lo}-{hi})")
     if outside:
-        return Check("notes inside region", "fail", f"{len(outside)} note(s) outside the region, e.g. {outside[0]}")
-    return Check("notes inside region", "pass", f"all {notes} notes on the region's tracks and inside its bars")
+        return Check("notes inside region", "fail", f"{len(outside)} note(s) or chord(s) outside the region, e.g. {outside[0]}")
+    return Check("notes inside region", "pass", f"all {notes} notes (and chord symbols) on the region's tracks and inside its bars")
 
 
 def kept_notes(s):

@@ -4,7 +4,7 @@ moved and deleted with keys, undone; comping chosen and heard on its own channel
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .journey import assert_fits, create_piece, draw_melody, sign_up_from_home
+from .journey import assert_fits, create_piece, draw_melody, select_bars, sign_up_from_home
 
 CHORDS = "Object.values(window.studio.room.view.chords).sort((a, b) => a.start - b.start)"
 
@@ -87,3 +87,54 @@ def test_typing_four_chords_with_tab(studio_server, new_page):
     page.get_by_role("button", name="■ Stop").click()
     assert_fits(page, "the chord lane")
     screenshot(page, "chord-lane")
+
+
+def test_ai_suggests_chords_for_a_melody_then_harmonizes_following_them(studio_server, new_page):
+    from composer_ui.symbols import parse_chord
+
+    page = new_page(1366, 768)
+    sign_up_from_home(page, studio_server.url, "Noor")
+    create_piece(page, "Chorale with chords", "SATB choir", key="G")
+    page.locator("#show-chords").click()
+    expect(page.locator("#chord-lane")).to_be_visible()
+    draw_melody(page, [67, 67, 69, 71, 72, 71, 69, 67, 69, 71, 72, 74, 71, 69, 67, 67])  # on the Soprano
+
+    # Suggest chords for bars 1-4, two per bar; the candidate shows as ghost chords in the lane.
+    select_bars(page, 0, 3)
+    page.select_option("#ai-operation", "chords")
+    page.select_option("[data-control=harmonic_rhythm]", "half")  # shown with the operation
+    page.click("#ai-ask")
+    expect(page.locator("#ai-proposal")).to_be_visible(timeout=60_000)
+    expect(page.locator("#chord-lane .chord.ghost").first).to_be_visible()
+    ghosts = page.locator("#chord-lane .chord.ghost").all_inner_texts()
+    screenshot(page, "ai-chords-proposal")
+    page.click("#ai-play")  # heard on the comping piano, in place of the lane's chords there
+    page.wait_for_function("window.studio.audio.heard.has('__comping')", timeout=20_000)
+    page.click("#ai-accept")
+    page.wait_for_function(f"{CHORDS}.some(c => c.author.kind === 'model')")
+    expect(page.locator("#ai-status")).to_contain_text("chords for bars 1-4 of Soprano")
+    chords = page.evaluate(CHORDS)
+    assert [c["symbol"] for c in chords] == ghosts
+    for chord in chords:
+        assert chord["author"]["kind"] == "model" and chord["job"] and chord["accepted_by"]["kind"] == "user"
+        assert chord["start"] % 960 == 0 and chord["start"] + chord["duration"] <= 4 * 1920
+    expect(page.locator("#chord-lane .chord.ai")).to_have_count(len(chords))  # attributed like AI notes
+    assert "AI (" in page.locator("#chord-lane .chord.ai").first.get_attribute("title")
+
+    # Harmonize the melody: alto, tenor and bass follow the chords.
+    page.select_option("#ai-operation", "harmonize")
+    page.click("#ai-ask")
+    expect(page.locator("#ai-proposal")).to_be_visible(timeout=90_000)
+    page.click("#ai-accept")
+    page.wait_for_function("Object.values(window.studio.room.view.notes).some(n => n.author.kind === 'model')")
+    tracks = page.evaluate("window.studio.room.view.tracks.map(t => t.id)")
+    written = page.evaluate("Object.values(window.studio.room.view.notes).filter(n => n.author.kind === 'model')")
+    assert {n["track"] for n in written} == set(tracks[1:])
+    for chord in chords:
+        parsed = parse_chord(chord["symbol"])
+        at_onset = [n for n in written if n["start"] == chord["start"]]
+        assert {n["track"] for n in at_onset} == set(tracks[1:]), chord          # every voice sounds the chord
+        assert all(n["pitch"] % 12 in parsed.pitch_classes for n in at_onset), (chord, at_onset)
+        assert [n["pitch"] % 12 for n in at_onset if n["track"] == tracks[3]] == [parsed.bass], chord
+    assert_fits(page, "the AI's chords")
+    screenshot(page, "ai-chords")

@@ -32,7 +32,7 @@ def test_response_json_round_trip(ngram_gen):
 
 def test_capabilities_schema(ngram_gen):
     caps = ngram_gen.capabilities()
-    assert set(caps.operations) == {"continue", "infill", "harmonize", "vary"}
+    assert set(caps.operations) == {"continue", "infill", "harmonize", "vary", "chords"}
     for name in ("temperature", "top_p", "note_density", "pitch_range", "stay_in_key", "keep_close"):
         spec = caps.controls[name]
         assert {"type", "default", "label"} <= set(spec)

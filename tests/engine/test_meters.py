@@ -67,3 +67,19 @@ def test_the_scale_is_exact_for_fine_notes():
     sixteenth = Note("t", 120, 120, 60, 80)
     assert meters.from_model(meters.to_model(
         GenerateRequest("infill", Piece([Track("t")], [sixteenth], "6/8"), Region(["t"], 0, 1)), m).piece.notes, m) == [sixteenth]
+
+
+@pytest.mark.parametrize("meter", ["6/8", "2/4", "3/2"])
+def test_chords_come_back_inside_the_region_in_the_pieces_ticks(ngram_gen, meter):
+    bar = bar_ticks(meter)
+    eighth = 240
+    melody = [67, 71, 74, 72, 71, 69, 67, 66, 67, 69, 71, 67]
+    notes = [Note("m", i * eighth, eighth, melody[i % 12], 80) for i in range(4 * bar // eighth)]
+    req = GenerateRequest("chords", Piece([Track("m")], notes, meter, "G major", bars=4), Region(["m"], 1, 3),
+                          num_candidates=2, seed=5)
+    res = ngram_gen.generate(req)
+    for cand in res.candidates:
+        assert cand.chords and not cand.notes
+        assert cand.chords[0].start == bar and cand.chords[-1].start + cand.chords[-1].duration == 3 * bar
+        assert all(a.start + a.duration == b.start for a, b in zip(cand.chords, cand.chords[1:]))
+    assert any(meter in w for w in res.warnings)

@@ -10,6 +10,8 @@ const STATUS_WORDS = { queued: "waiting", running: "writing", ready: "ready", fa
   cancelled: "cancelled", accepted: "accepted", rejected: "set aside" };
 const ENDS = { temperature: ["conventional", "surprising"], note_density: ["sparser", "busier"],
   top_p: ["focused", "open"], keep_close: ["free", "close to the original"] };
+// Controls of "suggest chords" only: shown right under the operation while it is chosen.
+const CHORD_CONTROLS = ["harmonic_rhythm", "chord_vocabulary"];
 
 export class AiPanel {
   /**
@@ -27,6 +29,7 @@ export class AiPanel {
     this.lastAction = "ask";     // where a refusal from the server is shown
     this.el("ai-ask").addEventListener("click", () => this.ask());
     this.el("ai-voice").addEventListener("change", (e) => { this.voice = e.target.value; this.redraw(); });
+    this.el("ai-operation").addEventListener("change", () => this.showChordControls());
     this.models = new ModelChoice(this.el("ai-model-row"), this.el("ai-model-choice"), () => this.showControls());
     this.loadControls();
   }
@@ -44,6 +47,7 @@ export class AiPanel {
     this.capabilities = capabilities;
     const box = this.el("ai-controls");
     box.innerHTML = "";
+    this.el("ai-chord-controls").innerHTML = "";
     if (!capabilities) {
       this.el("ai-model").textContent = "";
       return say(this.el("ai-status"), this.models.current()?.reason || "The AI is not available right now.", { error: true });
@@ -54,8 +58,9 @@ export class AiPanel {
     for (const [name, spec] of Object.entries(capabilities.controls)) {
       const control = { float: () => this.slider(name, spec), bool: () => this.checkbox(name, spec),
         choice: () => this.choice(name, spec) }[spec.type];
-      if (control) box.append(control());
+      if (control) (CHORD_CONTROLS.includes(name) ? this.el("ai-chord-controls") : box).append(control());
     }
+    this.showChordControls();
     this.el("ai-candidates").max = capabilities.limits.max_candidates;
     this.el("ai-model").textContent = `${capabilities.name} ${capabilities.version}`;
     return undefined;
@@ -91,9 +96,11 @@ export class AiPanel {
     return label;
   }
 
+  showChordControls() { this.el("ai-chord-controls").hidden = this.operation() !== "chords"; }
+
   controls() {
     const values = {};
-    for (const input of this.el("ai-controls").querySelectorAll("[data-control]")) {
+    for (const input of this.el("ai-panel").querySelectorAll("#ai-controls [data-control], #ai-chord-controls [data-control]")) {
       values[input.dataset.control] = input.type === "checkbox" ? input.checked
         : input.tagName === "SELECT" ? input.value : Number(input.value);
     }
@@ -163,23 +170,23 @@ export class AiPanel {
   /** The shown candidate's notes and tracks, narrowed to the chosen voice. */
   shown() {
     const proposal = this.proposals.get(this.current.jobId);
-    const notes = proposal.candidates[this.current.index].notes;
-    if (!this.voice) return { proposal, notes, tracks: proposal.tracks };
-    return { proposal, notes: notes.filter((n) => n.track === this.voice), tracks: [this.voice] };
+    const { notes, chords = [] } = proposal.candidates[this.current.index];
+    if (!this.voice) return { proposal, notes, chords, tracks: proposal.tracks };
+    return { proposal, notes: notes.filter((n) => n.track === this.voice), chords, tracks: [this.voice] };
   }
 
   redraw() {
     if (!this.current) return;
-    const { proposal, notes, tracks } = this.shown();
-    this.studio.showGhosts({ notes, stale: proposal.stale, bars: proposal.bars, tracks });
+    const { proposal, notes, chords, tracks } = this.shown();
+    this.studio.showGhosts({ notes, chords, stale: proposal.stale, bars: proposal.bars, tracks });
   }
 
   step(delta) { if (this.current) this.show(this.current.jobId, this.current.index + delta); }
 
   hear() {
     if (!this.current) return;
-    const { proposal, notes, tracks } = this.shown();
-    this.studio.hear(notes, proposal.bars, tracks);
+    const { proposal, notes, chords, tracks } = this.shown();
+    this.studio.hear(notes, proposal.bars, tracks, chords);
   }
 
   decide(accept) {
@@ -193,6 +200,7 @@ export class AiPanel {
       if (!force) return;
     }
     const auditioned = [...(this.auditioned.get(jobId) ?? [])];
+    this.decidedWhat = proposal.provenance?.operation === "chords" ? "chords" : "notes";
     this.studio.send(accept ? { type: "decide", job_id: jobId, accept: index, auditioned, force }
       : { type: "decide", job_id: jobId, reject: true, auditioned });
     say(this.el("ai-decide-status"), accept ? "Accepting…" : "Setting it aside…");
@@ -210,7 +218,8 @@ export class AiPanel {
   /** A `decided` answer to my decide. */
   decided(message) {
     say(this.el("ai-decide-status"), "");
-    say(this.el("ai-status"), message.status === "accepted" ? "Accepted: the notes are in the piece." : "Set aside.");
+    say(this.el("ai-status"), message.status === "accepted" ? `Accepted: the ${this.decidedWhat ?? "notes"} are in the piece.`
+      : "Set aside.");
   }
 
   /** Mark a proposal stale when an edit lands inside its region (rules.opsTouchRegion decides). */

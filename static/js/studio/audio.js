@@ -63,9 +63,11 @@ export class Audio {
     // Each track plays on its own MIDI channel with its program, volume and pan (as in the MIDI export).
     const voices = Object.fromEntries(state.tracks.map((t) => [t.id,
       { program: t.program, channel: t.channel, volume: t.volume ?? 100, pan: t.pan ?? 64 }]));
-    if (this.comping) { // the chords, on a channel of their own
-      notes = notes.concat(this.compingFor(state));
-      voices[COMPING_TRACK] = { program: COMPING_INSTRUMENTS[this.comping].program, channel: compingChannel(state.tracks),
+    const heardChords = this.override?.chords?.length ? this.override : null; // an AI candidate's chords
+    const comping = this.comping || (heardChords ? "piano" : null);
+    if (comping) { // the chords, on a channel of their own
+      notes = notes.concat(heardChords ? this.candidateComping(state, comping) : this.compingFor(state));
+      voices[COMPING_TRACK] = { program: COMPING_INSTRUMENTS[comping].program, channel: compingChannel(state.tracks),
         volume: 90, pan: 64 };
     }
     return { notes, tempo: piece.tempo, tempoMap: pieceTempoMap(piece, state.tempo_changes),
@@ -108,10 +110,23 @@ export class Audio {
     return [this.loopBars[0] * bar, this.loopBars[1] * bar];
   }
 
-  /** Play a candidate in context: from one bar before its region to its end. */
-  hearCandidate(notes, bars, tracks) {
+  /** The comping of a chord candidate: its chords replace those starting in its bars (worked out once). */
+  candidateComping(state, comping) {
+    if (!this.override.compingNotes) {
+      const bar = barTicks(state.piece.time_signature);
+      const [from, to] = [this.override.bars[0] * bar, this.override.bars[1] * bar];
+      const kept = Object.values(state.chords ?? {}).filter((c) => c.start < from || c.start >= to);
+      const chords = Object.fromEntries([...kept, ...this.override.chords.map((c, i) => ({ ...c, id: `candidate${i}` }))]
+        .map((c) => [c.id, c]));
+      this.override.compingNotes = compingNotes({ piece: state.piece, chords }, comping);
+    }
+    return this.override.compingNotes;
+  }
+
+  /** Play a candidate in context: from one bar before its region to its end (chords: on the comping). */
+  hearCandidate(notes, bars, tracks, chords = []) {
     this.ensure();
-    this.override = { notes, bars, tracks };
+    this.override = { notes, bars, tracks, chords };
     const bar = barTicks(this.source().state.piece.time_signature);
     this.player.loop = null;
     this.player.metronome = false;

@@ -27,6 +27,8 @@ export function setupChordLane({ roll, view, edit, mayEdit, members, rhythm }) {
   const status = $("chord-status");
   const shown = new Map(); // chord id -> its button
   let typing = null; // {tick} while the input is open
+  let ghosts = null; // {chords, start, end} of the AI candidate shown, or null
+  const ghostEls = [];
   let gesture = null;
 
   const piece = () => view().piece;
@@ -65,6 +67,7 @@ export function setupChordLane({ roll, view, edit, mayEdit, members, rhythm }) {
       button.style.width = `${Math.max(8, chord.duration * g().pixelsPerTick - 2)}px`;
       button.textContent = chord.symbol;
       button.classList.toggle("ai", chord.author?.kind === "model");
+      button.classList.toggle("covered", !!ghosts && ghosts.start <= chord.start && chord.start < ghosts.end);
       button.title = `${chord.symbol} at ${where(chord.start)}, by ${author(chord)}`
         + (chord.accepted_by ? `, accepted by ${author({ author: chord.accepted_by })}` : "");
       button.setAttribute("aria-label", button.title);
@@ -72,7 +75,23 @@ export function setupChordLane({ roll, view, edit, mayEdit, members, rhythm }) {
     for (const [id, button] of shown) {
       if (!seen.has(id)) { button.remove(); shown.delete(id); }
     }
+    renderGhosts();
     if (typing) place(typing.tick);
+  }
+
+  /** An AI candidate's chords, drawn over the lane like ghost notes over the roll (not editable). */
+  function renderGhosts() {
+    for (const el of ghostEls.splice(0)) el.remove();
+    for (const chord of ghosts?.chords ?? []) {
+      const el = document.createElement("span");
+      el.className = "chord ghost";
+      el.style.left = `${g().x(chord.start) - KEYS_WIDTH}px`;
+      el.style.width = `${Math.max(8, chord.duration * g().pixelsPerTick - 2)}px`;
+      el.textContent = chord.symbol;
+      el.title = `AI candidate: ${chord.symbol} at ${where(chord.start)}`;
+      body.append(el);
+      ghostEls.push(el);
+    }
   }
 
   function place(tick) {
@@ -202,5 +221,12 @@ export function setupChordLane({ roll, view, edit, mayEdit, members, rhythm }) {
       open(snapPosition(roll.playhead ?? g().scrollTick, options()));
     },
     get typing() { return typing; },
+    /** Show an AI candidate's chords ({chords, bars: [first, after last]}), or none (null). */
+    showGhosts(candidate) {
+      ghosts = candidate?.chords?.length ? { chords: candidate.chords, start: candidate.bars[0] * roll.barTicks(),
+        end: candidate.bars[1] * roll.barTicks() } : null;
+      if (ghosts && lane.hidden) $("show-chords")?.click(); // the lane opens to show them
+      render();
+    },
   };
 }

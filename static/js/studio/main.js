@@ -47,8 +47,8 @@ const studio = {
     const bars = roll.bars ?? defaultBars(operation);
     return bars ? { tracks: tracksPanel.aiTracks(operation), bars } : null;
   },
-  showGhosts(ghosts) { roll.ghosts = ghosts; roll.render(); },
-  hear(notes, bars, tracks) { audio.hearCandidate(notes, bars, tracks); },
+  showGhosts(ghosts) { roll.ghosts = ghosts; roll.render(); chordLane.showGhosts(ghosts); },
+  hear(notes, bars, tracks, chords) { audio.hearCandidate(notes, bars, tracks, chords); },
   onChange() { render(); },
   sendPresence,
 };

@@ -25,7 +25,8 @@ export const renderView = {
       jobs: studio.jobsRunning.values() });
     const names = (ids) => ids.map(studio.trackName).join(", ");
     $("ai-region").textContent = region?.tracks.length
-      ? `${aiOperation === "harmonize" ? "Harmonize" : "Write"} ${barsText(region.bars)} of ${names(region.tracks)}.`
+      ? (aiOperation === "chords" ? `Suggest chords for ${barsText(region.bars)} of ${names(region.tracks)}'s melody.`
+        : `${aiOperation === "harmonize" ? "Harmonize" : "Write"} ${barsText(region.bars)} of ${names(region.tracks)}.`)
       : "Select bars on the ruler and tick the tracks the AI writes.";
     const active = state.tracks.find((t) => t.id === roll.activeTrack);
     roll.label = `Piano roll of ${piece.title}: ${Object.keys(state.notes).length} notes in ${piece.bars} bars`
