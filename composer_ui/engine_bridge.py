@@ -40,6 +40,10 @@ def check_request(state: dict, *, operation, tracks, bars, controls, candidates,
     if (not isinstance(tracks, list) or not tracks or len(set(map(str, tracks))) != len(tracks)
             or any(t not in track_ids for t in tracks)):
         raise StudioError("invalid", "tracks must list distinct track ids of this piece")
+    drums = [t["name"] for t in state["tracks"] if t["id"] in tracks and t.get("channel") == 9]
+    if drums and not limits.get("writes_drums"):
+        raise StudioError("invalid", f"{caps['name']} does not write drum tracks ({drums[0]}): it has no drum "
+                                     "data; the drums stay as they are and the other tracks can be asked for")
     if len(tracks) > limits["max_tracks"]:
         raise StudioError("invalid", f"{caps['name']} writes at most {limits['max_tracks']} tracks at once")
     if not isinstance(bars, list) or len(bars) != 2 or any(type(b) is not int for b in bars):
@@ -69,7 +73,7 @@ def engine_request(state: dict, job) -> dict:
     controls = {**job.controls, "pitch_range": {**pitch_range, **job.controls.get("pitch_range", {})}}
     return {
         "operation": job.operation,
-        "piece": {"tracks": [{"id": t["id"], "name": t["name"]} for t in state["tracks"]],
+        "piece": {"tracks": [_engine_track(t) for t in state["tracks"]],
                   "notes": [{k: n[k] for k in ("track", "start", "duration", "pitch", "velocity")}
                             for n in state["notes"].values()],
                   "time_signature": "{}/{}".format(*piece["time_signature"]), "key": piece["key"],
@@ -80,6 +84,12 @@ def engine_request(state: dict, job) -> dict:
         "num_candidates": job.num_candidates,
         "seed": job.seed,
     }
+
+
+def _engine_track(track: dict) -> dict:
+    # A drum track (General MIDI channel 10) is flagged, so no model reads its notes as pitches;
+    # the flag is sent only when set, so servers on an older schema keep working.
+    return {"id": track["id"], "name": track["name"], **({"drums": True} if track.get("channel") == 9 else {})}
 
 
 def _chord_track(state: dict) -> dict:

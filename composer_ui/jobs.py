@@ -130,7 +130,8 @@ def _finish(job_id: int, status: str, *, reason: str = "", response: dict | None
                                 **({"chords": c["chords"]} if c.get("chords") else {})}  # operation chords
                                for c in response["candidates"]],
                 "provenance": {**response["provenance"], "model_entry": job.model_entry,
-                               "endpoint": job.model_endpoint},
+                               "endpoint": job.model_endpoint,   # the model's own notes to the people asking:
+                               "warnings": list(response.get("warnings", []))[:10]},  # a meter read, quantizing
                 "timings": response["timings"]})
             if not created:
                 return None

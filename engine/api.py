@@ -67,6 +67,7 @@ class Track(_Dict):
     id: Any                   # str or int, unique in the piece
     name: str = ""
     voice: str | None = None  # optional hint: "S", "A", "T" or "B"
+    drums: bool = False       # a General MIDI drum track (channel 10): heard by no model, never written
 
     @classmethod
     def from_dict(cls, d):

@@ -28,6 +28,12 @@ def check_meter(caps, meter):
         raise UnsupportedRequest(f"time signature {meter!r} is not supported; supported: {', '.join(served)}")
 
 
+def check_track_count(caps, n_tracks):
+    most = _get(caps, "limits")["max_tracks"]
+    if not 1 <= n_tracks <= most:
+        raise UnsupportedRequest(f"{n_tracks} tracks; this model takes 1 to {most}")
+
+
 def check_bars(caps, start_bar, end_bar):
     if not (isinstance(start_bar, int) and isinstance(end_bar, int) and 0 <= start_bar < end_bar):
         raise InvalidRequest("region needs integer bars with 0 <= start_bar < end_bar")
@@ -82,12 +88,10 @@ def check_control(name, spec, value):
 
 def check_request(req, caps) -> None:
     """A whole GenerateRequest against everything the capabilities declare."""
-    lim = _get(caps, "limits")
     check_operation(caps, req.operation)
     check_meter(caps, req.piece.time_signature)
     ids = [str(t.id) for t in req.piece.tracks]
-    if not 1 <= len(ids) <= lim["max_tracks"]:
-        raise UnsupportedRequest(f"{len(ids)} tracks; this model takes 1 to {lim['max_tracks']}")
+    check_track_count(caps, len(ids))
     if len(set(ids)) != len(ids):
         raise InvalidRequest(f"track ids must be unique: {ids}")
     r = req.region

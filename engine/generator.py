@@ -10,11 +10,12 @@ import dataclasses
 import random
 import time
 
-from engine import checks, chord_suggest, meters
+from engine import checks, chord_suggest, meters, track_slots
 from engine.api import (Candidate, Capabilities, GenerateRequest,
                         GenerateResponse, InvalidRequest, Provenance)
 from engine.grid import VOICES
 from engine.music import key_name
+from engine.probes import bar_ticks
 from engine.problem import build_problem, decode
 
 
@@ -41,25 +42,29 @@ def run_generate(gen, request):
     inner_caps = dataclasses.replace(caps, limits=meters.model_limits(caps.limits, meter))
     if req.operation == "chords" and req.operation in caps.operations:   # symbols, not notes: no grid
         return meters.chords_from_model(chord_suggest.generate(gen, inner, inner_caps, t0), req, meter)
-    prob = build_problem(inner, inner_caps)
+    checks.check_track_count(caps, len(req.piece.tracks))
+    slotted, origin, slot_warnings = track_slots.to_slots(inner, bar_ticks(inner.piece.time_signature))
+    prob = build_problem(slotted, dataclasses.replace(inner_caps, limits={**inner_caps.limits,
+                                                                          "max_tracks": track_slots.SLOTS}))
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(2**31)
     t1 = time.perf_counter()
     filled, scores = gen.sample(prob, req.num_candidates, seed)
     t2 = time.perf_counter()
-    cands = [Candidate(notes=meters.from_model(decode(prob, filled[k], inner.piece), meter),
+    back = lambda notes: meters.from_model(track_slots.from_slots(notes, origin, inner), meter)
+    cands = [Candidate(notes=back(decode(prob, filled[k], slotted.piece)),
                        score=round(float(scores[k]), 4))
              for k in range(req.num_candidates)]
     order = sorted(range(len(cands)), key=lambda k: -cands[k].score)   # stable: ties keep chain order
     prov = Provenance(model=caps.name, version=caps.version, checksum=caps.checksum,
                       operation=req.operation, controls=req.controls.to_dict(), seed=seed,
                       num_candidates=req.num_candidates, device=caps.device,
-                      voice_map={str(req.piece.tracks[i].id): VOICES[v] for i, v in prob.slots.items()},
+                      voice_map={str(slotted.piece.tracks[i].id): VOICES[v] for i, v in prob.slots.items()},
                       key=key_name(prob.key))
     t3 = time.perf_counter()
     timings = dict(prepare_ms=round((t1 - t0) * 1e3, 2), sample_ms=round((t2 - t1) * 1e3, 2),
                    total_ms=round((t3 - t0) * 1e3, 2))
     return GenerateResponse(candidates=[cands[k] for k in order], provenance=prov,
-                            timings=timings, warnings=meters.warnings(req, meter) + list(prob.warnings))
+                            timings=timings, warnings=meters.warnings(req, meter) + slot_warnings + list(prob.warnings))
 
 
 class Generator:

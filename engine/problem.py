@@ -243,7 +243,8 @@ def chunks(prob, max_bars=4, left=3, right=2):
 
 
 def default_limits():
-    return dict(max_tracks=4, max_region_bars=32, max_piece_bars=512, max_candidates=8,
+    # 8 tracks, chordal or drums, mapped onto the 4 voice slots (engine/track_slots.py)
+    return dict(max_tracks=8, max_region_bars=32, max_piece_bars=512, max_candidates=8,
                 time_signatures=list(meters.SERVED), ticks_per_quarter=G.PPQ, grid="16th note",
-                pitch_range=[G.PITCH_LO, G.PITCH_HI], voices=list(G.VOICES),
-                monophonic_tracks=True)
+                pitch_range=[G.PITCH_LO, G.PITCH_HI], voices=list(G.VOICES), voice_slots=4,
+                monophonic_tracks=False, chordal_tracks=True, writes_drums=False)

@@ -36,7 +36,7 @@ def test_capabilities_schema(ngram_gen):
     for name in ("temperature", "top_p", "note_density", "pitch_range", "stay_in_key", "keep_close"):
         spec = caps.controls[name]
         assert {"type", "default", "label"} <= set(spec)
-    assert caps.limits["max_tracks"] == 4 and {"4/4", "3/4", "2/4", "6/8", "4/2"} <= set(caps.limits["time_signatures"])
+    assert caps.limits["max_tracks"] == 8 and caps.limits["voice_slots"] == 4 and {"4/4", "3/4", "2/4", "6/8", "4/2"} <= set(caps.limits["time_signatures"])
     json.dumps(caps.to_dict())
     assert len(caps.checksum) == 64
 
@@ -51,8 +51,8 @@ BAD = [
     (dict(op="transpose"), UnsupportedRequest, "supported: continue, infill, harmonize, vary"),
     (dict(piece=Piece([Track(0)], melody_notes(), time_signature="7/8"), region=Region([0], 1, 2)),
      UnsupportedRequest, "supported: 4/4, 3/4"),
-    (dict(piece=Piece([Track(i) for i in range(5)], melody_notes()), region=Region([1], 0, 1)),
-     UnsupportedRequest, "1 to 4"),
+    (dict(piece=Piece([Track(i) for i in range(9)], melody_notes()), region=Region([1], 0, 1)),
+     UnsupportedRequest, "1 to 8"),
     (dict(region=Region([7], 1, 2)), InvalidRequest, "unknown track"),
     (dict(region=Region([0], 2, 2)), InvalidRequest, "start_bar < end_bar"),
     (dict(region=Region([0], 0, 40)), UnsupportedRequest, "at most 32 bars"),

@@ -157,6 +157,9 @@ export class AiPanel {
     this.el("ai-count").textContent = count;
     this.el("ai-from").textContent = this.models.fromText(proposal);
     this.el("ai-stale").hidden = !proposal.stale;
+    const notes = proposal.provenance?.warnings ?? [];     // how the model read the request (a meter, drums left out)
+    this.el("ai-warnings").hidden = !notes.length;
+    this.el("ai-warnings").textContent = notes.join(" · ");
     this.redraw();
   }
 
