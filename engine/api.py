@@ -109,6 +109,7 @@ class Controls(_Dict):
     pitch_range: dict = field(default_factory=dict)   # {track id: [lo, hi]}
     stay_in_key: bool = False
     keep_close: float = 0.5       # vary only: 0 free rewrite .. 1 stay near the original
+    cue_targets: list = field(default_factory=list)   # [{kind: "cadence"|"hit", tick}] in the region
 
     @classmethod
     def from_dict(cls, d):
@@ -131,6 +132,9 @@ CONTROL_SCHEMA = {
                         help="Only pitches of the piece's key (minor allows raised 6th/7th)."),
     "keep_close": dict(type="float", min=0.0, max=1.0, default=0.5,
                        label="Keep close to the original", help="vary only."),
+    "cue_targets": dict(type="cue_targets", kinds=["cadence", "hit"], default=[], label="Cue targets",
+                        help="[{kind, tick}] inside the region: a cadence lands on a downbeat (dominant to "
+                             "tonic, the bass on the tonic); a hit is an accented onset in every written voice on a beat."),
 }
 
 

@@ -142,6 +142,8 @@ def run(args):
         results[name] = dict(task=task, per=per, onset=onset, stats={k: summarize(v) for k, v in stats.items() if v},
                              seconds=time.time() - t0)
     report(results, args, len(pieces))
+    from engine.cue_eval import report as cue_report          # issue 16: landing on the picture's cues
+    cue_report([("GridCoco", neural), ("n-gram", ngram)])
 
 
 def mean_se(arrs):

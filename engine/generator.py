@@ -11,6 +11,7 @@ import time
 
 from engine.api import (Candidate, Capabilities, GenerateRequest,
                         GenerateResponse, InvalidRequest, Provenance)
+from engine.cue_targets import accent as accent_hits
 from engine.grid import VOICES
 from engine.music import key_name
 from engine.problem import build_problem, decode
@@ -38,7 +39,7 @@ def run_generate(gen, request):
     t1 = time.perf_counter()
     filled, scores = gen.sample(prob, req.num_candidates, seed)
     t2 = time.perf_counter()
-    cands = [Candidate(notes=decode(prob, filled[k], req.piece), score=round(float(scores[k]), 4))
+    cands = [Candidate(notes=accent_hits(decode(prob, filled[k], req.piece), req), score=round(float(scores[k]), 4))
              for k in range(req.num_candidates)]
     order = sorted(range(len(cands)), key=lambda k: -cands[k].score)   # stable: ties keep chain order
     prov = Provenance(model=caps.name, version=caps.version, checksum=caps.checksum,

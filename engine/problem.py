@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import grid as G
+from engine.cue_targets import apply as apply_cue_targets
 from engine.api import (CONTROL_SCHEMA, InvalidRequest, Note, OPERATIONS,
                         UnsupportedRequest)
 from engine.music import assign_voices, estimate_key, key_name, parse_key, scale_pcs
@@ -249,11 +250,12 @@ def build_problem(req, caps):
         for v in range(4):
             for t in np.nonzero(free[v, f0:f1] & target[v, f0:f1])[0]:
                 bias[v, t, original[v, f0 + t]] += KEEP_BONUS * c.keep_close
-    return Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
+    prob = Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
                    spb=spb, slots=slots, region=(r0, r1), shift=shift, key=key,
                    velocity={slots[i]: vel[i] for i in slots}, keep=[n for _, n in keep],
                    keep_onsets=keep_onsets, warnings=warnings,
                    temperature=c.temperature, top_p=c.top_p)
+    return apply_cue_targets(prob, c.cue_targets)     # cadences and hits at the picture's cues
 
 
 def _range_for(c, piece, i):
