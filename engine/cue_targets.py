@@ -6,7 +6,8 @@ A request may carry targets inside its region, each {"kind": ..., "tick": ...}:
 - "cadence" on a bar's downbeat: a perfect cadence arrives there. At the downbeat every
   written voice starts a note, the lowest voice on the tonic and the others on tones of the
   tonic triad; on the beat before, every written voice starts a note of the dominant (seventh)
-  chord, the lowest on the dominant's root. The bass is encouraged to hold the dominant into
+  chord, the lowest on the dominant's root (a lone melody arrives on the tonic itself, from any
+  tone of the dominant chord). The bass is encouraged to hold the dominant into
   the arrival and every voice to hold the arrival (a phrase ends there).
 - "hit" on a beat: an accent. Every written voice starts a note there, louder than the rest.
 
@@ -85,7 +86,7 @@ def apply(prob, targets):
             for v in _written(prob, c):
                 _restrict(prob, v, c, None, f"the hit at tick {tick}")
             continue
-        _chord(prob, c, tonic, {prob.key[0] % 12}, f"the cadence at tick {tick}")
+        _chord(prob, c, tonic, {prob.key[0] % 12}, f"the cadence at tick {tick}", alone_too=True)
         if c - beat >= r0:
             _chord(prob, c - beat, dominant, {(prob.key[0] + 7) % 12}, f"the dominant before tick {tick}")
             bass = _bass(prob, c)
@@ -126,27 +127,50 @@ def _bass(prob, c):
     return max(slots) if slots else None       # slot 3 is B: the lowest voice sounding
 
 
-def _chord(prob, c, pcs, bass_pcs, what):
+def _chord(prob, c, pcs, bass_pcs, what, alone_too=False):
     """Every written voice at cell c starts a note of `pcs`; the bass one of `bass_pcs` when
-    there is more than one voice sounding (a lone melody only needs the chord)."""
+    there is more than one voice sounding, or `alone_too` (a lone melody arrives on the tonic,
+    but may take any tone of the dominant chord before it). The bass is kept at or below the
+    lowest pitch the other voices can take there, so no voice crosses under it."""
     sounding = _sounding(prob, c)
-    bass = max(sounding) if sounding else None
+    if not sounding:
+        return
+    bass = max(sounding)
     for v in _written(prob, c):
-        _restrict(prob, v, c, bass_pcs if v == bass and len(sounding) > 1 else pcs, what)
+        if v != bass:
+            _restrict(prob, v, c, pcs, what)
+    if prob.free[bass, c]:
+        floor = min((_lowest(prob, v, c) for v in sounding if v != bass), default=None)
+        _restrict(prob, bass, c, bass_pcs if len(sounding) > 1 or alone_too else pcs, what, ceiling=floor)
 
 
-def _restrict(prob, v, c, pcs, what):
-    """Cell (v, c) must be a pitch onset, of a pitch class in `pcs` (None: any). When the track's
-    range and key leave no such pitch, any onset it may take (and a warning)."""
+def _lowest(prob, v, c):
+    """The lowest (internal) pitch voice v can have at cell c: its note, or its lowest allowed onset."""
+    if prob.free[v, c]:
+        ok = np.nonzero(prob.allowed[v, c - prob.f0, G.N_SPECIAL:])[0]
+        return G.PITCH_LO + int(ok[0]) if ok.size else G.PITCH_HI
+    t = c
+    while t > 0 and prob.grid[v, t] == G.HOLD:
+        t -= 1
+    return G.token_pitch(int(prob.grid[v, t])) if G.is_onset(prob.grid[v, t]) else G.PITCH_HI
+
+
+def _restrict(prob, v, c, pcs, what, ceiling=None):
+    """Cell (v, c) must be a pitch onset, of a pitch class in `pcs` (None: any), at or below
+    `ceiling` (internal pitch) when it can. When the track's range and key leave no such pitch
+    class, any onset it may take (and a warning)."""
     row = prob.allowed[v, c - prob.f0]
     onsets = row[G.N_SPECIAL:].copy()
+    pitches = np.arange(G.PITCH_LO, G.PITCH_HI + 1)
     if pcs is not None:
-        fits = np.array([(p - prob.shift) % 12 in pcs for p in range(G.PITCH_LO, G.PITCH_HI + 1)])
+        fits = np.isin((pitches - prob.shift) % 12, list(pcs))
         if (onsets & fits).any():
             onsets &= fits
         else:
             prob.warnings.append(f"cue_targets: {what}: voice {G.VOICES[v]} has no pitch of the chord "
                                  "inside its range and key, so it may miss the target")
+    if ceiling is not None and (onsets & (pitches <= ceiling)).any():
+        onsets &= pitches <= ceiling
     row[:G.N_SPECIAL] = False
     row[G.N_SPECIAL:] = onsets
 
@@ -186,12 +210,12 @@ def met(target, notes, candidate, written, key, accent=True):
             if others and n.velocity <= float(np.median(others)):
                 return False
         return True
-    return (_chord_ok(notes, tick, tonic, key[0] % 12)
+    return (_chord_ok(notes, tick, tonic, key[0] % 12, alone_too=True)
             and (tick < BEAT or _chord_ok(notes, tick - BEAT, dominant, (key[0] + 7) % 12)))
 
 
-def _chord_ok(notes, tick, pcs, bass_pc):
+def _chord_ok(notes, tick, pcs, bass_pc, alone_too=False):
     sounding = sorted(n.pitch for n in notes if n.start <= tick < n.start + n.duration)
     if not sounding or any(p % 12 not in pcs for p in sounding):
         return False
-    return len(sounding) == 1 or sounding[0] % 12 == bass_pc
+    return (len(sounding) == 1 and not alone_too) or sounding[0] % 12 == bass_pc
