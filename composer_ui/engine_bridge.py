@@ -54,6 +54,8 @@ def check_request(state: dict, *, operation, tracks, bars, controls, candidates,
     if seed is not None and (type(seed) is not int or not 0 <= seed <= MAX_SEED):
         raise StudioError("invalid", f"seed must be an integer from 0 to {MAX_SEED}")
     _check_controls(controls, caps["controls"])
+    if controls.get("cue_targets"):
+        _check_cue_targets(controls["cue_targets"], state, bars)
     if not set(controls.get("pitch_range", {})) <= set(track_ids):  # keys are stored with the job: no junk
         raise StudioError("invalid", "pitch_range maps track ids of this piece to [low, high] pitches")
     return Region(tuple(tracks), bars[0], bars[1])
@@ -72,10 +74,26 @@ def _check_controls(controls, schema):
         elif spec["type"] == "bool":
             if type(value) is not bool:
                 raise StudioError("invalid", f"{spec['label']} must be true or false")
+        elif spec["type"] == "cue_targets":
+            continue                    # checked against the region (_check_cue_targets)
         elif not isinstance(value, dict) or any(
                 not isinstance(r, list) or len(r) != 2 or any(type(p) is not int for p in r)
                 or not spec["min"] <= r[0] <= r[1] <= spec["max"] for r in value.values()):
             raise StudioError("invalid", f"{spec['label']} must map track ids to [low, high] pitches")
+
+
+def _check_cue_targets(targets, state, bars):
+    """The engine's own check (engine/cue_targets.py), before the job is queued: a cadence on a
+    downbeat, a hit on a beat, each inside the region."""
+    from engine.api import InvalidRequest
+    from engine.cue_targets import check
+
+    num, den = state["piece"]["time_signature"]
+    bar = num * 1920 // den
+    try:
+        check(targets, bar, (bars[0] * bar, bars[1] * bar))
+    except InvalidRequest as error:
+        raise StudioError("invalid", str(error)) from error
 
 
 def engine_request(state: dict, job) -> dict:
