@@ -110,7 +110,7 @@ test('scene cuts stand out from the frames around them; one cut per half second'
   assert.deepEqual(sceneCuts(moving), []);
 });
 
-test('the AI seam: each cue\'s target through the map, and the request that would write to a cadence', () => {
+test('writing to the cues: each cue\'s target through the map, and the request that ends at a cadence', () => {
   const state = scored();
   assert.deepEqual(cueTargets(state).map(({ cue, target, bar, beat, tick }) => ({ cue, target, bar, beat, tick })), [
     { cue: 'q1', target: 'downbeat', bar: 0, beat: 0, tick: 0 },
@@ -118,6 +118,16 @@ test('the AI seam: each cue\'s target through the map, and the request that woul
     { cue: 'q3', target: 'downbeat', bar: 2, beat: 0, tick: 3840 }]);
   const request = cueRequest(state, { operation: 'continue', tracks: ['t1'], fromBar: 1, cueId: 'q3' });
   assert.deepEqual(request, { type: 'generate', operation: 'continue', tracks: ['t1'], bars: [1, 3],
-    controls: { cue_targets: [{ kind: 'hit', bar: 1, beat: 1, tick: 2400 }, { kind: 'cadence', bar: 2, beat: 0, tick: 3840 }] } });
+    controls: { cue_targets: [{ kind: 'hit', tick: 2400 }, { kind: 'cadence', tick: 3840 }] } });
   assert.throws(() => cueRequest(state, { cueId: 'nope' }), RangeError);
+  // Without a cue named: up to the next cadence; a start cue is no target; two cues on one beat are one target.
+  const track = state.tracks[0].id;
+  const more = applyOps(state, [{ op: 'cue.add', id: 'q4', time_us: 4_510_000, kind: 'hit', label: 'cut' },
+    { op: 'cue.add', id: 'q5', time_us: 12_000_000, kind: 'hit' }], ANA);
+  const auto = cueRequest(more, { tracks: [track], fromBar: 0 });
+  assert.deepEqual([auto.bars, auto.controls.cue_targets], [[0, 3], [{ kind: 'hit', tick: 2400 }, { kind: 'cadence', tick: 3840 }]]);
+  assert.equal(auto.operation, 'infill'); // the track has notes in those bars
+  assert.equal(cueRequest(more, { tracks: [track], fromBar: 4 }).operation, 'continue');
+  assert.deepEqual(cueRequest(more, { tracks: [track], fromBar: 3 }).bars, [3, 5]); // no cadence ahead: the last hit
+  assert.throws(() => cueRequest(more, { tracks: [track], fromBar: 9 }), /No cadence or hit cue from bar 10/);
 });
