@@ -54,7 +54,7 @@ def check_request(state: dict, *, operation, tracks, bars, controls, candidates,
     if seed is not None and (type(seed) is not int or not 0 <= seed <= MAX_SEED):
         raise StudioError("invalid", f"seed must be an integer from 0 to {MAX_SEED}")
     _check_controls(controls, caps["controls"])
-    if controls.get("cue_targets"):
+    if "cue_targets" in controls:
         _check_cue_targets(controls["cue_targets"], state, bars)
     if not set(controls.get("pitch_range", {})) <= set(track_ids):  # keys are stored with the job: no junk
         raise StudioError("invalid", "pitch_range maps track ids of this piece to [low, high] pitches")

@@ -40,6 +40,7 @@ def test_a_cadence_and_a_hit_land_in_the_accepted_notes():
     ([{"kind": "cadence", "tick": BAR + 480}], "downbeat"),
     ([{"kind": "swell", "tick": BAR}], "kind must be one of cadence, hit"),
     ({"kind": "hit"}, "must be a list"),
+    (0, "must be a list"),
 ])
 def test_bad_targets_are_refused_before_a_job_exists(targets, words):
     piece = satb_piece()
