@@ -14,7 +14,8 @@ bar, as the studio's "Write to the cues" asks). A candidate meets its targets wh
 met (engine.cue_targets.met): at the cadence every written voice starts a note, the lowest note
 heard is the tonic and all notes heard are of the tonic triad, and on the beat before the lowest
 is the dominant and all are of its seventh chord; at the hit every written voice starts a note
-louder than its median note.
+louder than its median note. The log-prob column is the candidates' own score (the model's mean
+log-probability of what it wrote, per written cell): what the targets cost in the model's eyes.
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def layouts(all_keys=False):
 
 def measure(gen, candidates=4, seed=0, on=True, all_keys=False):
     """Candidates meeting all their targets, and each kind's targets met: counts and totals."""
-    counts = dict(candidates=0, all_met=0, cadence=0, cadences=0, hit=0, hits=0, hit_onsets=0, seconds=0.0)
+    counts = dict(candidates=0, all_met=0, cadence=0, cadences=0, hit=0, hits=0, hit_onsets=0, score=0.0, seconds=0.0)
     t0 = time.perf_counter()
     for i, (_, piece, op, region, targets) in enumerate(layouts(all_keys)):
         controls = Controls(temperature=1.0, cue_targets=targets if on else [])
@@ -90,6 +91,7 @@ def measure(gen, candidates=4, seed=0, on=True, all_keys=False):
             heard = CT.heard(piece, region, c.notes)
             ok = [CT.met(t, heard, c.notes, written, key) for t in targets]
             counts["candidates"] += 1
+            counts["score"] += c.score
             counts["all_met"] += all(ok)
             for t, good in zip(targets, ok):
                 counts[t["kind"]] += good
@@ -106,8 +108,8 @@ def report(backends, candidates=4, all_keys=False):
     print(f"\n### Writing to the cues (engine/cue_eval.py): {n} cue layouts x {candidates} candidates, "
           "7 keys, 4/4 and 3/4, melody / melody + bass / four voices, continue and infill; a hit and a cadence each\n")
     print("| backend | cue targets | candidates meeting all their targets | cadences met | hits met "
-          "| hits with an onset in every voice | seconds |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+          "| hits with an onset in every voice | model log-prob per written cell | seconds |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     numbers = {}
     for label, gen in backends:
         for on in (True, False):
@@ -116,7 +118,7 @@ def report(backends, candidates=4, all_keys=False):
             print(f"| {label} | {'on' if on else 'off'} | {100 * c['all_met'] / c['candidates']:.1f} % "
                   f"({c['all_met']}/{c['candidates']}) | {100 * c['cadence'] / c['cadences']:.1f} % "
                   f"| {100 * c['hit'] / c['hits']:.1f} % | {100 * c['hit_onsets'] / c['hits']:.1f} % "
-                  f"| {c['seconds']:.1f} |", flush=True)
+                  f"| {c['score'] / c['candidates']:.3f} | {c['seconds']:.1f} |", flush=True)
     return numbers
 
 
