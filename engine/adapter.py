@@ -14,6 +14,7 @@ import time
 
 from engine.api import (Candidate, GenerateResponse, InvalidRequest, Note, Provenance,
                         UnsupportedRequest)
+from engine.cue_targets import check as check_cue_targets
 from engine.probes import bar_ticks
 
 
@@ -54,6 +55,8 @@ def check_request(req, caps) -> None:
             raise InvalidRequest(f"kept note {n} must lie inside the region's tracks and bars")
     for name, spec in caps.controls.items():
         _check_control(name, spec, getattr(req.controls, name, spec["default"]))
+        if spec["type"] == "cue_targets":     # the same words as the shipped backends
+            check_cue_targets(getattr(req.controls, name, []), bar_ticks(req.piece.time_signature), (lo, hi))
 
 
 def _check_control(name, spec, value):

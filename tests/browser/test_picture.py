@@ -68,6 +68,7 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
     sign_up_from_home(page, studio_server.url, "Mara")
     create_piece(page, "Reel three", "Melody")
     draw_melody(page, [60, 64, 67, 72])
+    expect(page.locator("#ai-cues")).to_be_hidden()  # "Write to the cues" waits for cues
 
     # The clip, made in the page; the owner attaches it from the Picture dialog.
     clip = base64.b64decode(page.evaluate(RECORD, [SCENES, RECORD_S]))
