@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import grid as G
-from engine.cue_targets import apply as apply_cue_targets
 from engine.api import (CONTROL_SCHEMA, InvalidRequest, Note, OPERATIONS,
                         UnsupportedRequest)
+from engine.cue_targets import apply as apply_cue_targets
 from engine.music import assign_voices, estimate_key, key_name, parse_key, scale_pcs
 
 HOLD_BIAS = 2.0        # logit bias on HOLD per unit of note_density

@@ -128,7 +128,8 @@ export class AiPanel {
   writeToCues() {
     const region = this.studio.region("continue");
     this.lastAction = "ask";
-    if (!region?.tracks.length) return say(this.el("ai-status"), "Tick the tracks the AI should write.", { error: true });
+    if (!region) return say(this.el("ai-status"), "Select the bar to start from on the ruler first.", { error: true });
+    if (!region.tracks.length) return say(this.el("ai-status"), "Tick the tracks the AI should write.", { error: true });
     let request;
     try {
       request = cueRequest(this.studio.view(), { tracks: region.tracks, fromBar: region.bars[0] });
