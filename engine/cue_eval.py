@@ -15,15 +15,21 @@ met (engine.cue_targets.met): at the cadence every written voice starts a note, 
 heard is the tonic and all notes heard are of the tonic triad, and on the beat before the lowest
 is the dominant and all are of its seventh chord; at the hit every written voice starts a note
 louder than its median note. The log-prob column is the candidates' own score (the model's mean
-log-probability of what it wrote, per written cell): what the targets cost in the model's eyes.
+log-probability of what it wrote, per written cell): what the targets cost in the model's eyes; the
+parallels column counts parallel fifths and octaves moving into the region's sonorities (all voices
+heard, engine.metrics), per 100 bars of the region: what they cost in voice leading.
 """
 from __future__ import annotations
 
 import argparse
 import time
 
+import numpy as np
+
 from engine import cue_targets as CT
+from engine import grid as G
 from engine.api import Controls, GenerateRequest, Note, Piece, Region, Track
+from engine.metrics import parallels
 from engine.music import parse_key
 
 # (S, A, T, B) per beat, four bars of four beats; written for this benchmark.
@@ -79,7 +85,8 @@ def layouts(all_keys=False):
 
 def measure(gen, candidates=4, seed=0, on=True, all_keys=False):
     """Candidates meeting all their targets, and each kind's targets met: counts and totals."""
-    counts = dict(candidates=0, all_met=0, cadence=0, cadences=0, hit=0, hits=0, hit_onsets=0, score=0.0, seconds=0.0)
+    counts = dict(candidates=0, all_met=0, cadence=0, cadences=0, hit=0, hits=0, hit_onsets=0, score=0.0, parallels=0,
+                  bars=0.0, seconds=0.0)
     t0 = time.perf_counter()
     for i, (_, piece, op, region, targets) in enumerate(layouts(all_keys)):
         controls = Controls(temperature=1.0, cue_targets=targets if on else [])
@@ -92,6 +99,8 @@ def measure(gen, candidates=4, seed=0, on=True, all_keys=False):
             ok = [CT.met(t, heard, c.notes, written, key) for t in targets]
             counts["candidates"] += 1
             counts["score"] += c.score
+            counts["parallels"] += sum(_parallels(heard, piece, region))
+            counts["bars"] += region.end_bar - region.start_bar
             counts["all_met"] += all(ok)
             for t, good in zip(targets, ok):
                 counts[t["kind"]] += good
@@ -102,14 +111,28 @@ def measure(gen, candidates=4, seed=0, on=True, all_keys=False):
     return counts
 
 
+def _parallels(notes, piece, region):
+    """(fifths, octaves) moving into the region's sonorities, all voices heard (engine.metrics)."""
+    spb = G.METERS[piece.time_signature]
+    grid = np.full((4, (region.end_bar + 1) * spb), G.PAD, np.int64)
+    for v in {NAMES.index(str(t.id)) for t in piece.tracks}:
+        grid[v] = G.REST
+    for n in notes:
+        s, d = n.start // G.STEP, n.duration // G.STEP
+        grid[NAMES.index(str(n.track)), s] = G.pitch_token(n.pitch)
+        grid[NAMES.index(str(n.track)), s + 1:s + d] = G.HOLD
+    return parallels(grid, region.start_bar * spb, region.end_bar * spb)
+
+
 def report(backends, candidates=4, all_keys=False):
     """Print the section (a markdown table) for [(label, generator), ...]; return the numbers."""
     n = len(layouts(all_keys))
     print(f"\n### Writing to the cues (engine/cue_eval.py): {n} cue layouts x {candidates} candidates, "
           "7 keys, 4/4 and 3/4, melody / melody + bass / four voices, continue and infill; a hit and a cadence each\n")
     print("| backend | cue targets | candidates meeting all their targets | cadences met | hits met "
-          "| hits with an onset in every voice | model log-prob per written cell | seconds |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+          "| hits with an onset in every voice | model log-prob per written cell "
+          "| parallel 5ths + 8ves per 100 written bars | seconds |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     numbers = {}
     for label, gen in backends:
         for on in (True, False):
@@ -118,7 +141,8 @@ def report(backends, candidates=4, all_keys=False):
             print(f"| {label} | {'on' if on else 'off'} | {100 * c['all_met'] / c['candidates']:.1f} % "
                   f"({c['all_met']}/{c['candidates']}) | {100 * c['cadence'] / c['cadences']:.1f} % "
                   f"| {100 * c['hit'] / c['hits']:.1f} % | {100 * c['hit_onsets'] / c['hits']:.1f} % "
-                  f"| {c['score'] / c['candidates']:.3f} | {c['seconds']:.1f} |", flush=True)
+                  f"| {c['score'] / c['candidates']:.3f} | {100 * c['parallels'] / c['bars']:.1f} "
+                  f"| {c['seconds']:.1f} |", flush=True)
     return numbers
 
 
