@@ -8,7 +8,7 @@ bookkeeping; this module is its only user). Whatever talks to a model takes ``mo
 """
 from django.conf import settings
 
-from engine import checks
+from engine import checks, cue_targets
 from engine.api import RequestError
 
 from . import model_registry as registry
@@ -56,6 +56,10 @@ def check_request(state: dict, *, operation, tracks, bars, controls, candidates,
         checks.check_meter(caps, "{}/{}".format(*state["piece"]["time_signature"]))
         checks.check_candidates(caps, candidates, seed)
         checks.check_controls(controls, caps["controls"])
+        if "cue_targets" in controls:        # against the region: the engine's own check
+            num, den = state["piece"]["time_signature"]
+            bar = num * 1920 // den
+            cue_targets.check(controls["cue_targets"], bar, (bars[0] * bar, bars[1] * bar), 1920 // den)
     except RequestError as error:
         raise StudioError("invalid", str(error)) from error
     if bars[0] > state["piece"]["bars"] or (operation != "continue" and bars[1] > state["piece"]["bars"]):

@@ -128,6 +128,7 @@ class Controls(_Dict):
     harmonic_rhythm: str = "bar"  # chords only: one chord per "bar", "half" bar or "beat"
     chord_vocabulary: str = "triads"   # chords only: "triads", "sevenths" or "jazz"
     follow_chords: bool = True    # harmonize/infill/continue: sound the piece's chord symbols
+    cue_targets: list = field(default_factory=list)   # [{kind: "cadence"|"hit", tick}] in the region
 
     @classmethod
     def from_dict(cls, d):
@@ -156,6 +157,9 @@ CONTROL_SCHEMA = {
                              label="Chord vocabulary", help="Suggest chords: triads only, with sevenths, or jazz extensions."),
     "follow_chords": dict(type="bool", default=True, label="Follow the chords",
                           help="Harmonize, infill and continue sound the piece's chord symbols on strong beats."),
+    "cue_targets": dict(type="cue_targets", kinds=["cadence", "hit"], default=[], label="Cue targets",
+                        help="[{kind, tick}] inside the region: a cadence lands on a downbeat (dominant to "
+                             "tonic, the bass on the tonic); a hit is an accented onset in every written voice on a beat."),
 }
 
 

@@ -8,6 +8,7 @@ the same wherever it happens. Each raises UnsupportedRequest (the model cannot) 
 """
 from __future__ import annotations
 
+from engine import cue_targets
 from engine.api import InvalidRequest, UnsupportedRequest
 from engine.probes import bar_ticks
 
@@ -108,3 +109,6 @@ def check_request(req, caps) -> None:
                 or n.start + n.duration > r.end_bar * bar):
             raise InvalidRequest(f"kept note {n} must lie inside the region's tracks and bars")
     check_controls(req.controls.to_dict(), _get(caps, "controls"), refuse_unknown=False)
+    if "cue_targets" in _get(caps, "controls"):       # against the region: the shipped backends' words
+        beat = 1920 // int(req.piece.time_signature.split("/")[1])
+        cue_targets.check(req.controls.cue_targets, bar, (r.start_bar * bar, r.end_bar * bar), beat)

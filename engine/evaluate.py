@@ -19,6 +19,8 @@ Held-out evaluation of the neural model and the n-gram baseline, side by side.
    with all voices, next to the given bars (engine/continuation_eval.py).
 4. Chord agreement with Bach's harmonisation per beat and per bar: the chord
    model next to the commonest-diatonic-chord baseline (engine/chord_eval.py).
+5. Cue targets: the share of candidates that land their cadences and hits,
+   with the targets on and off (engine/cue_eval.py).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import time
 import numpy as np
 import torch
 
-from engine import chord_eval, continuation_eval, grid as G
+from engine import chord_eval, continuation_eval, cue_eval, grid as G
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
 from engine.metrics import piece_key, region_stats, summarize
@@ -148,6 +150,7 @@ def run(args):
     report(results, args, len(pieces))
     continuation_eval.report(neural)
     chord_eval.report(args.split)        # 4. chord agreement: chord model vs baseline (engine/chord_eval.py)
+    cue_eval.report([("GridCoco", neural), ("n-gram", ngram)])   # 5. landing on the picture's cues
 
 
 def mean_se(arrs):

@@ -13,6 +13,7 @@ import time
 from engine import checks, chord_suggest, meters, track_slots
 from engine.api import (Candidate, Capabilities, GenerateRequest,
                         GenerateResponse, InvalidRequest, Provenance)
+from engine.cue_targets import accent as accent_hits
 from engine.grid import VOICES
 from engine.music import key_name
 from engine.probes import bar_ticks
@@ -51,7 +52,7 @@ def run_generate(gen, request):
     filled, scores = gen.sample(prob, req.num_candidates, seed)
     t2 = time.perf_counter()
     back = lambda notes: meters.from_model(track_slots.from_slots(notes, origin, inner), meter)
-    cands = [Candidate(notes=back(decode(prob, filled[k], slotted.piece)),
+    cands = [Candidate(notes=accent_hits(back(decode(prob, filled[k], slotted.piece)), req),
                        score=round(float(scores[k]), 4))
              for k in range(req.num_candidates)]
     order = sorted(range(len(cands)), key=lambda k: -cands[k].score)   # stable: ties keep chain order

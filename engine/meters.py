@@ -68,7 +68,7 @@ def _scaled(n, s: Fraction):
 
 
 def to_model(req, m: Mapping):
-    """The request in the model's meter: notes, kept notes and bars scaled exactly."""
+    """The request in the model's meter: notes, chords, kept notes, cue ticks and bars scaled exactly."""
     if m.scale == 1 and m.bars == 1 and m.model_meter == req.piece.time_signature:
         return req
     piece = req.piece
@@ -77,9 +77,12 @@ def to_model(req, m: Mapping):
                                     notes=[_scaled(n, m.scale) for n in piece.notes],
                                     chords=[_scaled(c, m.scale) for c in piece.chords],
                                     tempo=piece.tempo * float(m.scale))
+    controls = dataclasses.replace(req.controls, cue_targets=[
+        {**t, "tick": round(t["tick"] * m.scale)} if isinstance(t, dict) and isinstance(t.get("tick"), int) else t
+        for t in req.controls.cue_targets] if isinstance(req.controls.cue_targets, list) else req.controls.cue_targets)
     region = dataclasses.replace(req.region, start_bar=req.region.start_bar * m.bars,
                                  end_bar=req.region.end_bar * m.bars)
-    return dataclasses.replace(req, piece=new_piece, region=region,
+    return dataclasses.replace(req, piece=new_piece, region=region, controls=controls,
                                keep=[_scaled(n, m.scale) for n in req.keep])
 
 

@@ -16,6 +16,7 @@ from engine import chord_follow, grid as G, meters
 from engine.api import InvalidRequest, Note, UnsupportedRequest
 from engine.music import assign_voices, estimate_key, parse_key, scale_pcs
 from engine.problem_check import check, in_region, note_cells, track_index
+from engine.cue_targets import apply as apply_cue_targets
 
 HOLD_BIAS = 2.0        # logit bias on HOLD per unit of note_density
 KEEP_BONUS = 4.0       # logit bonus on the original token per unit of keep_close
@@ -52,10 +53,11 @@ def build_problem(req, caps):
     slots, velocity, shift, key = map_voices(req, r)
     grid, free, target, original, keep_onsets = build_grid(req, r, slots, shift)
     f0, allowed, bias = build_masks(req, r, slots, shift, key, grid, free, target, original)
-    return Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
+    prob = Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
                    spb=r.spb, slots=slots, region=(r.r0, r.r1), shift=shift, key=key,
                    velocity=velocity, keep=[n for _, n in r.keep], keep_onsets=keep_onsets,
                    warnings=r.warnings, temperature=req.controls.temperature, top_p=req.controls.top_p)
+    return apply_cue_targets(prob, req.controls.cue_targets)     # cadences and hits at the picture's cues
 
 
 def map_voices(req, r):

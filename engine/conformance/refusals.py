@@ -22,6 +22,8 @@ def _bad_values(name, spec):
         return ["not-one-of-the-options"]
     if spec["type"] == "pitch_range_per_track":
         return [[spec["max"] + 1, spec["max"] + 2] if spec["max"] < 126 else [spec["min"] - 2, spec["min"] - 1]]
+    if spec["type"] == "cue_targets":
+        return [[{"kind": "not-a-kind", "tick": 0}], [{"kind": spec["kinds"][0], "tick": -480}]]
     return []
 
 

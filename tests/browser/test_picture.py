@@ -68,6 +68,7 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
     sign_up_from_home(page, studio_server.url, "Mara")
     create_piece(page, "Reel three", "Melody")
     draw_melody(page, [60, 64, 67, 72])
+    expect(page.locator("#ai-cues")).to_be_hidden()  # "Write to the cues" waits for cues
 
     # The clip, made in the page; the owner attaches it from the Picture dialog.
     clip = base64.b64decode(page.evaluate(RECORD, [SCENES, RECORD_S]))
@@ -133,6 +134,23 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
     screenshot(page, "picture-1366")
     assert_fits(page, "the studio with a video at 1366x768")
     expect(page.locator("#ai-ask")).to_be_in_viewport()
+
+    # The AI writes to the cues: the melody goes on from bar 2 to the Arrival cadence (bar 3's downbeat),
+    # landing on the tonic there, with an accented onset on each hit; the proposal is accepted like any other.
+    page.click("#ai-cues")
+    expect(page.locator("#ai-proposal")).to_be_visible(timeout=90_000)
+    asked = view(page, "window.studio.ai.proposals.values().next().value")
+    assert asked["bars"] == [1, 3] and asked["provenance"]["operation"] == "continue", asked["bars"]
+    assert {"kind": "cadence", "tick": 2 * 1920} in asked["provenance"]["controls"]["cue_targets"]
+    screenshot(page, "picture-write-to-cues")
+    page.click("#ai-accept")
+    page.wait_for_function("Object.values(window.studio.room.view.notes).some((n) => n.author.kind === 'model')")
+    settled(page)
+    written = view(page, "Object.values(s.notes).filter((n) => n.author.kind === 'model')")
+    arrival = [n for n in written if n["start"] == 2 * 1920]
+    assert len(arrival) == 1 and arrival[0]["pitch"] % 12 == 0, arrival  # C major: the tonic on the downbeat
+    door = [n for n in written if n["start"] == 2400]  # Door at 00:00:03:10: beat 2 of bar 2
+    assert door and door[0]["velocity"] > min(n["velocity"] for n in written), door
 
     # Seeking in the video moves the playhead; moving the playhead moves the video.
     page.evaluate("(() => { const s = document.getElementById('picture-seek'); s.value = '3.4'; s.dispatchEvent(new Event('input')); })()")

@@ -83,3 +83,17 @@ def test_chords_come_back_inside_the_region_in_the_pieces_ticks(ngram_gen, meter
         assert cand.chords[0].start == bar and cand.chords[-1].start + cand.chords[-1].duration == 3 * bar
         assert all(a.start + a.duration == b.start for a, b in zip(cand.chords, cand.chords[1:]))
     assert any(meter in w for w in res.warnings)
+
+
+def test_cue_targets_are_scaled_with_the_meter(ngram_gen):
+    from engine.api import Controls
+    bar = bar_ticks("6/8")
+    notes = [Note("s", i * 240, 240, [67, 71, 74, 71, 67, 71][i % 6], 80) for i in range(12)]
+    piece = Piece([Track("s"), Track("b")], notes + [Note("b", 0, 2 * bar, 43, 80)], "6/8", "G major", bars=4)
+    controls = Controls(cue_targets=[{"kind": "cadence", "tick": 4 * bar - bar}, {"kind": "hit", "tick": 2 * bar + 240}])
+    res = ngram_gen.generate(GenerateRequest("continue", piece, Region(["s", "b"], 2, 4), controls=controls,
+                                             num_candidates=2, seed=1))
+    for cand in res.candidates:
+        bass = {n.start: n.pitch for n in cand.notes if n.track == "b"}
+        assert bass[3 * bar] % 12 == 7                 # G: the bass on the tonic at the cadence's downbeat
+        assert {n.track for n in cand.notes if n.start == 2 * bar + 240} == {"s", "b"}   # the hit

@@ -16,7 +16,8 @@ MIRRORS = {api.Note: ("defs", "note"), api.Track: ("defs", "track"), api.Piece: 
            api.Region: ("defs", "region"), api.Controls: ("defs", "controls"), api.Candidate: ("defs", "candidate"),
            api.Provenance: ("defs", "provenance"), api.GenerateRequest: ("generate-request", None),
            api.GenerateResponse: ("generate-response", None), api.Capabilities: ("capabilities", None)}
-JSON_TYPES = {"float": "number", "bool": "boolean", "choice": "string", "pitch_range_per_track": "object"}
+JSON_TYPES = {"float": "number", "bool": "boolean", "choice": "string", "pitch_range_per_track": "object",
+              "cue_targets": "array"}
 
 
 def object_schema(cls):

@@ -114,7 +114,10 @@ generate_message = st.fixed_dictionaries(
               "controls": st.fixed_dictionaries({}, optional={
                   "temperature": st.floats(0.1, 1.5), "stay_in_key": st.booleans(),
                   "pitch_range": st.dictionaries(track_id | st.sampled_from(HOSTILE_STRINGS),
-                                                 st.just([40, 80]), max_size=2)})})
+                                                 st.just([40, 80]), max_size=2),
+                  "cue_targets": st.lists(st.fixed_dictionaries(
+                      {"kind": st.sampled_from(["cadence", "hit", "swell"]), "tick": st.integers(-1, 40_000)}),
+                      max_size=3)})})
 decide_message = st.fixed_dictionaries({"type": st.just("decide"), "job_id": job_ref},
                                        optional={"auditioned": st.lists(st.integers(0, 3), max_size=4)}).flatmap(
     lambda m: st.sampled_from([{**m, "reject": True}, {**m, "accept": 0}, {**m, "accept": 1, "force": True}]))

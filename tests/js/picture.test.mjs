@@ -110,7 +110,7 @@ test('scene cuts stand out from the frames around them; one cut per half second'
   assert.deepEqual(sceneCuts(moving), []);
 });
 
-test('the AI seam: each cue\'s target through the map, and the request that would write to a cadence', () => {
+test('writing to the cues: each cue\'s target through the map, and the request that ends at a cadence', () => {
   const state = scored();
   assert.deepEqual(cueTargets(state).map(({ cue, target, bar, beat, tick }) => ({ cue, target, bar, beat, tick })), [
     { cue: 'q1', target: 'downbeat', bar: 0, beat: 0, tick: 0 },
@@ -118,6 +118,51 @@ test('the AI seam: each cue\'s target through the map, and the request that woul
     { cue: 'q3', target: 'downbeat', bar: 2, beat: 0, tick: 3840 }]);
   const request = cueRequest(state, { operation: 'continue', tracks: ['t1'], fromBar: 1, cueId: 'q3' });
   assert.deepEqual(request, { type: 'generate', operation: 'continue', tracks: ['t1'], bars: [1, 3],
-    controls: { cue_targets: [{ kind: 'hit', bar: 1, beat: 1, tick: 2400 }, { kind: 'cadence', bar: 2, beat: 0, tick: 3840 }] } });
+    controls: { cue_targets: [{ kind: 'hit', tick: 2400 }, { kind: 'cadence', tick: 3840 }] } });
   assert.throws(() => cueRequest(state, { cueId: 'nope' }), RangeError);
+  // Without a cue named: up to the next cadence; a start cue is no target; two cues on one beat are one target.
+  const track = state.tracks[0].id;
+  const more = applyOps(state, [{ op: 'cue.add', id: 'q4', time_us: 4_510_000, kind: 'hit', label: 'cut' },
+    { op: 'cue.add', id: 'q5', time_us: 12_000_000, kind: 'hit' }], ANA);
+  const auto = cueRequest(more, { tracks: [track], fromBar: 0 });
+  assert.deepEqual([auto.bars, auto.controls.cue_targets], [[0, 3], [{ kind: 'hit', tick: 2400 }, { kind: 'cadence', tick: 3840 }]]);
+  assert.equal(auto.operation, 'infill'); // the track has notes in those bars
+  assert.equal(cueRequest(more, { tracks: [track], fromBar: 4 }).operation, 'continue');
+  assert.deepEqual(cueRequest(more, { tracks: [track], fromBar: 3 }).bars, [3, 5]); // no cadence ahead: the last hit
+  assert.throws(() => cueRequest(more, { tracks: [track], fromBar: 9 }), /No cadence or hit cue from bar 10/);
+});
+
+test('whatever the cues and the map, the targets sent are ones the engine takes (engine/cue_targets.py check)', () => {
+  let seed = 7;
+  const random = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+  for (let n = 0; n < 200; n++) {
+    const meter = random() < 0.5 ? [4, 4] : [3, 4];
+    const perBar = meter[0] * 480;
+    const ops = [{ op: 'piece.update', tempo: 60 + Math.floor(random() * 100), time_signature: meter, bars: 40,
+      start_offset_us: Math.floor(random() * 3_000_000) }];
+    if (random() < 0.5) ops.push({ op: 'tempo.set', bar: 1 + Math.floor(random() * 6), tempo: 60 + Math.floor(random() * 100) });
+    for (let c = 0; c < 1 + random() * 8; c++) {
+      ops.push({ op: 'cue.add', id: `c${c}`, time_us: Math.floor(random() * 40_000_000), kind: ['hit', 'cadence', 'start', 'stop'][Math.floor(random() * 4)] });
+    }
+    const state = applyOps(piece([], ANA, 40), ops, ANA);
+    const fromBar = Math.floor(random() * 6);
+    let request;
+    try {
+      request = cueRequest(state, { tracks: ['t1'], fromBar });
+    } catch (error) {
+      assert.ok(error instanceof RangeError);
+      continue;
+    }
+    const [lo, hi] = request.bars.map((b) => b * perBar);
+    const targets = request.controls.cue_targets;
+    assert.ok(targets.length >= 1 && targets.length <= 32);
+    assert.equal(new Set(targets.map((t) => `${t.kind} ${t.tick}`)).size, targets.length);
+    for (const t of targets) {
+      assert.deepEqual(Object.keys(t).sort(), ['kind', 'tick']);
+      assert.ok(['cadence', 'hit'].includes(t.kind));
+      assert.ok(Number.isInteger(t.tick) && lo <= t.tick && t.tick < hi, `${t.tick} in [${lo}, ${hi})`);
+      assert.equal(t.tick % (t.kind === 'cadence' ? perBar : 480), 0);
+    }
+    assert.equal(request.operation, 'continue'); // no notes: nothing to fill in
+  }
 });

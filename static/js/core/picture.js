@@ -1,6 +1,6 @@
 // Scoring to picture in the browser, pure (no DOM): picture time <-> ticks for a piece, the timecode
 // ruler's labels, a solver's solution as ops, the video's sync correction, scene cuts from frame
-// differences, and the seam for the AI writing to the cues (the request the AI panel would send).
+// differences, and the AI writing to the cues (the request the AI panel's "Write to the cues" sends).
 // Picture time is integer microseconds; bar 0's downbeat plays at the piece's start_offset_us.
 import { frameUs, formatTimecode, framesToUs, rate, usToFrames } from './timecode.js';
 import { tempoMap, ticksToUs, usToTicks } from './tempo-map.js';
@@ -122,8 +122,7 @@ export function sceneCuts(samples, { floor = 0.12, ratio = 3, window = 6, minGap
 }
 
 /**
- * The seam for the AI writing to the cues (issue 16, part 4, after the engine's rewrite): each cue's
- * musical target through the tempo map. A cadence (and a start) asks for a downbeat, a hit for a beat;
+ * Each cue's musical target through the tempo map (what the AI writes to: issue 16, part 4). A cadence (and a start) asks for a downbeat, a hit for a beat;
  * a stop is free. `bar`/`beat` are 0-based, `tick` is the target's tick.
  */
 export function cueTargets(state, map = mapOf(state)) {
@@ -139,17 +138,26 @@ export function cueTargets(state, map = mapOf(state)) {
 }
 
 /**
- * The request "write to the cues" would send: a continue/infill region that ends at the bar of a cadence
- * (or the bar after a hit), with the cue targets inside it as a control. The engine lists no such control
- * yet (capabilities()), so the AI panel does not send it; this is the shape agreed for when it does.
+ * "Write to the cues": the generate message for `tracks` from `fromBar` to the bar of the next cadence cue (or,
+ * with no cadence ahead, the last hit), carrying every cadence and hit inside that region as the engine's
+ * `cue_targets` control ({kind, tick}; one per kind and tick, as cues rounded to the same beat share it). The
+ * region ends at the cue's bar, so a cadence lands on its downbeat. Continue when the tracks have no notes from
+ * `fromBar` on, else fill in (or the `operation` given). `cueId` picks the cue instead.
+ * @throws {RangeError} with a sentence for the composer when there is no such cue
  */
-export function cueRequest(state, { operation = 'infill', tracks, fromBar = 0, cueId }) {
-  const targets = cueTargets(state);
-  const cue = targets.find((t) => t.cue === cueId);
-  if (!cue) throw new RangeError(`no cue ${String(cueId)}`);
-  // The region holds the cue's bar: a cadence lands on its downbeat, a hit on one of its beats.
-  const endBar = Math.min(state.piece.bars, Math.max(cue.bar + 1, fromBar + 1));
-  const inside = targets.filter((t) => t.target && t.bar >= fromBar && t.tick <= endBar * barTicks(state.piece.time_signature));
-  return { type: 'generate', operation, tracks, bars: [fromBar, endBar],
-    controls: { cue_targets: inside.map(({ kind, bar, beat, tick }) => ({ kind, bar, beat, tick })) } };
+export function cueRequest(state, { operation, tracks = [], fromBar = 0, cueId } = {}) {
+  const perBar = barTicks(state.piece.time_signature);
+  const targets = cueTargets(state).filter((t) => t.kind === 'cadence' || t.kind === 'hit');
+  const ahead = targets.filter((t) => t.bar >= fromBar);
+  const cue = cueId !== undefined ? targets.find((t) => t.cue === cueId)
+    : ahead.find((t) => t.kind === 'cadence') ?? ahead.at(-1);
+  if (!cue) throw new RangeError(cueId !== undefined ? `no cue ${String(cueId)}` : `No cadence or hit cue from bar ${fromBar + 1} on.`);
+  if (cue.bar < fromBar) throw new RangeError(`That cue is before bar ${fromBar + 1}.`);
+  const endBar = cue.bar + 1;
+  const written = new Set(tracks.map(String));
+  const later = Object.values(state.notes ?? {}).some((n) => written.has(String(n.track)) && n.start >= fromBar * perBar);
+  const seen = new Set();
+  const inside = ahead.filter((t) => t.bar < endBar && !seen.has(`${t.kind} ${t.tick}`) && seen.add(`${t.kind} ${t.tick}`));
+  return { type: 'generate', operation: operation ?? (later ? 'infill' : 'continue'), tracks, bars: [fromBar, endBar],
+    controls: { cue_targets: inside.map(({ kind, tick }) => ({ kind, tick })) } };
 }

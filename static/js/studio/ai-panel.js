@@ -2,6 +2,7 @@
 // switch between candidates (shown as ghost notes), one voice or all, hear one, accept, reject,
 // regenerate. What happens to a request is said right under the button that made it.
 import { newId } from "../core/ops.js";
+import { cueRequest } from "../core/picture.js";
 import { escapeHtml } from "../shared/html.js";
 import { ModelChoice } from "./model-choice.js";
 import { say } from "./status.js";
@@ -28,6 +29,7 @@ export class AiPanel {
     this.mine = new Set();       // request ids I sent, so their news lands under my button
     this.lastAction = "ask";     // where a refusal from the server is shown
     this.el("ai-ask").addEventListener("click", () => this.ask());
+    this.el("ai-cues").addEventListener("click", () => this.writeToCues());
     this.el("ai-voice").addEventListener("change", (e) => { this.voice = e.target.value; this.redraw(); });
     this.el("ai-operation").addEventListener("change", () => this.showChordControls());
     this.models = new ModelChoice(this.el("ai-model-row"), this.el("ai-model-choice"), () => this.showControls());
@@ -63,6 +65,7 @@ export class AiPanel {
     this.showChordControls();
     this.el("ai-candidates").max = capabilities.limits.max_candidates;
     this.el("ai-model").textContent = `${capabilities.name} ${capabilities.version}`;
+    if (this.studio.view()) this.showCues(this.studio.view());
     return undefined;
   }
 
@@ -110,7 +113,7 @@ export class AiPanel {
   operation() { return this.el("ai-operation").value; }
 
   /** Ask for `operation` over a region (by default the page's: selected bars x ticked tracks). */
-  ask(operation = this.operation(), tracks, bars) {
+  ask(operation = this.operation(), tracks, bars, moreControls = {}) {
     const region = tracks ? { tracks, bars } : this.studio.region(operation);
     this.lastAction = "ask";
     if (!region?.bars) return say(this.el("ai-status"), "Select bars on the ruler first.", { error: true });
@@ -118,8 +121,30 @@ export class AiPanel {
     const requestId = newId("r");
     this.mine.add(requestId);
     this.studio.send({ type: "generate", request_id: requestId, operation, tracks: region.tracks, bars: region.bars,
-      controls: this.controls(), candidates: Number(this.el("ai-candidates").value), ...this.models.requestFields() });
+      controls: { ...this.controls(), ...moreControls }, candidates: Number(this.el("ai-candidates").value), ...this.models.requestFields() });
     return say(this.el("ai-status"), "Asking…", { ms: 0 });
+  }
+
+  /** "Write to the cues" shows when the piece has a cadence or hit cue and the model takes cue targets. */
+  showCues(state) {
+    this.el("ai-cues").hidden = !this.capabilities?.controls.cue_targets
+      || !Object.values(state.cues ?? {}).some((c) => c.kind === "cadence" || c.kind === "hit");
+  }
+
+  /** From the selected bars (or after the last note) to the next cadence cue, with the cues as targets. */
+  writeToCues() {
+    const region = this.studio.region("continue");
+    this.lastAction = "ask";
+    if (!region) return say(this.el("ai-status"), "Select the bar to start from on the ruler first.", { error: true });
+    if (!region.tracks.length) return say(this.el("ai-status"), "Tick the tracks the AI should write.", { error: true });
+    let request;
+    try {
+      request = cueRequest(this.studio.view(), { tracks: region.tracks, fromBar: region.bars[0] });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return say(this.el("ai-status"), error.message, { error: true });
+    }
+    return this.ask(request.operation, request.tracks, request.bars, request.controls);
   }
 
   /** A `job`, `proposal` or AI-related `error` message from the room. */

@@ -279,6 +279,7 @@ function render() {
   picture.render(state);
   share.render();
   ai.models.render(state.piece);
+  ai.showCues(state);
 }
 
 function setConnection(status) {
