@@ -125,6 +125,7 @@ class Controls(_Dict):
     pitch_range: dict = field(default_factory=dict)   # {track id: [lo, hi]}
     stay_in_key: bool = False
     keep_close: float = 0.5       # vary only: 0 free rewrite .. 1 stay near the original
+    strict_voice_leading: bool = True   # re-sample notes in parallel 5ths/8ves, crossings, wide spacing
     harmonic_rhythm: str = "bar"  # chords only: one chord per "bar", "half" bar or "beat"
     chord_vocabulary: str = "triads"   # chords only: "triads", "sevenths" or "jazz"
     follow_chords: bool = True    # harmonize/infill/continue: sound the piece's chord symbols
@@ -151,6 +152,9 @@ CONTROL_SCHEMA = {
                         help="Only pitches of the piece's key (minor allows raised 6th/7th)."),
     "keep_close": dict(type="float", min=0.0, max=1.0, default=0.5,
                        label="Keep close to the original", help="vary only."),
+    "strict_voice_leading": dict(type="bool", default=True, label="Strict voice-leading",
+                                 help="Rewrite written notes that move in parallel fifths or octaves, cross "
+                                      "the voice above or below, or leave more than an octave between upper voices."),
     "harmonic_rhythm": dict(type="choice", options=list(HARMONIC_RHYTHMS), default="bar",
                             label="Harmonic rhythm", help="Suggest chords: one chord per bar, half bar or beat."),
     "chord_vocabulary": dict(type="choice", options=list(CHORD_VOCABULARIES), default="triads",

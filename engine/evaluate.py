@@ -21,6 +21,8 @@ Held-out evaluation of the neural model and the n-gram baseline, side by side.
    model next to the commonest-diatonic-chord baseline (engine/chord_eval.py).
 5. Cue targets: the share of candidates that land their cadences and hits,
    with the targets on and off (engine/cue_eval.py).
+6. Voice-leading on Bach's test split and on 22 melodies written for the check,
+   raw decoding next to strict_voice_leading (engine/voice_leading_eval.py).
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ import time
 import numpy as np
 import torch
 
-from engine import chord_eval, continuation_eval, cue_eval, grid as G
+from engine import chord_eval, continuation_eval, cue_eval, grid as G, voice_leading_eval
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
 from engine.metrics import piece_key, region_stats, summarize
@@ -151,6 +153,7 @@ def run(args):
     continuation_eval.report(neural)
     chord_eval.report(args.split)        # 4. chord agreement: chord model vs baseline (engine/chord_eval.py)
     cue_eval.report([("GridCoco", neural), ("n-gram", ngram)])   # 5. landing on the picture's cues
+    voice_leading_eval.report(neural)                           # 6. what a teacher would mark
 
 
 def mean_se(arrs):

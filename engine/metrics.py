@@ -59,6 +59,28 @@ def parallel_motions(grid, t0, t1):
     return out
 
 
+def teacher_marks(grid, t0, t1):
+    """{(voice, onset cell)} of the notes a teacher would mark at sonorities starting in [t0, t1):
+    both notes of a parallel fifth or octave, both of a crossing (a voice below the one beneath it),
+    and both of a gap wider than an octave between soprano and alto or alto and tenor."""
+    marks = {cell for _, a, b in parallel_motions(grid, t0, t1) for cell in (a, b)}
+    snd, on = sounding(grid), grid >= G.N_SPECIAL
+    start = np.zeros(grid.shape, np.int64)
+    for v in range(grid.shape[0]):
+        cur = 0
+        for t in range(grid.shape[1]):
+            cur = t if on[v, t] else cur
+            start[v, t] = cur
+    for t in np.flatnonzero(on.any(0)[:t1]):
+        if t < t0:
+            continue
+        for v in range(3):
+            hi, lo = snd[v, t], snd[v + 1, t]
+            if hi and lo and (hi < lo or (v < 2 and hi - lo > 12)):
+                marks |= {(v, int(start[v, t])), (v + 1, int(start[v + 1, t]))}
+    return marks
+
+
 def parallels(grid, t0, t1):
     """(fifths, octaves) moving into sonorities that start in [t0, t1)."""
     kinds = [k for k, _, _ in parallel_motions(grid, t0, t1)]

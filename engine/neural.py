@@ -17,7 +17,7 @@ import torch
 from engine import grid as G
 from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
-from engine.metrics import parallel_motions
+from engine.metrics import teacher_marks
 from engine.problem import chunks, default_limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -55,7 +55,7 @@ class NeuralGenerator(Generator):
     name = "gridcoco"
 
     def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=3, right=1,
-                 chunk_bars=4, repair=2, threads=None):
+                 chunk_bars=4, repair=16, threads=None):
         from engine.model import load_checkpoint
         self.device = pick_device(device)
         if threads:
@@ -74,7 +74,7 @@ class NeuralGenerator(Generator):
             self.checksum, self.meta = h.hexdigest(), {}
         self.model = model
         self.passes, self.left, self.right, self.chunk_bars = passes, left, right, chunk_bars
-        self.repair = repair          # rounds of re-sampling notes that make parallel 5ths/8ves
+        self.repair = repair          # strict voice-leading: at most this many rounds of re-sampling
         self.version = self.meta.get("version", "untrained")
 
     def capabilities(self):
@@ -113,7 +113,7 @@ class NeuralGenerator(Generator):
             prev0 = x[:, :, w0 - 1] if w0 > 0 else torch.full((k, 4), G.PAD, device=dev)
             s = self._unmask(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
                              prev0, prob.temperature, prob.top_p, gen)
-            for _ in range(self.repair):
+            for _ in range(self.repair if prob.strict else 0):
                 if not self._repair(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
                                     prob.temperature, prob.top_p, gen):
                     break
@@ -152,15 +152,15 @@ class NeuralGenerator(Generator):
         return score
 
     def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen):
-        """Re-sample the pitch of generated notes that arrive in parallel fifths or
-        octaves, given everything else (one pass). Returns False when none is left."""
+        """Re-sample the pitch of generated notes a teacher would mark (parallel fifths or octaves,
+        crossings, upper voices more than an octave apart), given everything else (one pass).
+        Returns False when none is left."""
         K, _, W = x.shape
         xs, free = x.cpu().numpy(), todo.cpu().numpy()
         redo = np.zeros((K, 4, W), bool)
         for k in range(K):
-            for _, a, b in parallel_motions(xs[k], 0, W):
-                for v, t in (a, b):
-                    redo[k, v, t] |= free[v, t]
+            for v, t in teacher_marks(xs[k], 0, W):
+                redo[k, v, t] |= free[v, t]
         if not redo.any():
             return False
         redo = torch.from_numpy(redo).to(x.device)

@@ -40,6 +40,7 @@ class Problem:
     keep_onsets: set          # {(slot, cell)}
     temperature: float = 1.0
     top_p: float = 1.0
+    strict: bool = False      # strict voice-leading: re-sample what a teacher would mark
     warnings: list = field(default_factory=list)
 
     @property
@@ -56,7 +57,8 @@ def build_problem(req, caps):
     prob = Problem(grid=grid, free=free, target=target, f0=f0, allowed=allowed, bias=bias,
                    spb=r.spb, slots=slots, region=(r.r0, r.r1), shift=shift, key=key,
                    velocity=velocity, keep=[n for _, n in r.keep], keep_onsets=keep_onsets,
-                   warnings=r.warnings, temperature=req.controls.temperature, top_p=req.controls.top_p)
+                   warnings=r.warnings, temperature=req.controls.temperature, top_p=req.controls.top_p,
+                   strict=req.controls.strict_voice_leading)
     return apply_cue_targets(prob, req.controls.cue_targets)     # cadences and hits at the picture's cues
 
 
