@@ -108,7 +108,8 @@ def build_grid(req, r, slots, shift):
             continue
         row, fixed = G.voice_to_cells(cells, T)
         if fixed:
-            r.warnings.append(f"track {piece.tracks[ti].id!r}: {fixed} overlapping note(s) were cut (tracks are monophonic)")
+            r.warnings.append(f"track {piece.tracks[ti].id!r}: {fixed} overlapping note(s) were cut for the model "
+                              "(each of its four lines holds one note at a time)")
         grid[v] = row
         present.append(v)
     target = np.zeros((4, T), bool)
@@ -130,6 +131,17 @@ def build_grid(req, r, slots, shift):
         # Bars before the region stay as given, and so do the written tracks' bars after it
         # (masking those too measured worse: engine.continuation_eval, docs/engine.md).
         grid[v, max(r0, -(-end // spb) * spb):] = G.MASK
+    for v in {slots[ti] for ti in range(len(piece.tracks)) if ti not in r.targets} & set(present):
+        # A voice that rests through the region's bars is absent there, as a voice left out (PAD)
+        # in training, not three chorale voices falling silent (which the model answers with rests).
+        row = grid[v]
+        if (row[r0:r1] == G.REST).all():
+            a, b = r0, r1
+            while a > 0 and row[a - 1] == G.REST:
+                a -= 1
+            while b < T and row[b] == G.REST:
+                b += 1
+            grid[v, a:b] = G.PAD
     original = grid.copy()
     if req.operation == "vary":
         orig = [(ti, n) for ti, n in r.notes if in_region(ti, n, r.targets, r0, r1)]

@@ -16,7 +16,7 @@ from .midi_chords import chord_texts
 TICKS_PER_QUARTER = 480
 MAX_TRACKS = 64
 MAX_EVENTS = 200_000
-MAX_TICKS_PER_QUARTER = 9_600
+MAX_TICKS_PER_QUARTER = 15_360   # music21 writes 10,080; the highest a DAW offers is 15,360
 MAX_TICK = 10_000_000  # at 480 per quarter, as op_schema.MAX_TICK
 MAX_ALIEN_CHUNKS = 64
 

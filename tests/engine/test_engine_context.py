@@ -74,3 +74,16 @@ def test_melody_continued_alone_after_a_harmonization_moves_like_the_given_bars(
         counts.append(len(notes) / 4)
     given = len(HYMN) / 4
     assert 0.7 * given <= sum(counts) / len(counts) <= 1.3 * given, counts
+
+
+def test_a_voice_resting_through_the_region_is_absent_there_not_silent():
+    """Polyphony (a madrigal's staggered entries, a band's tacet horn): a voice that rests through
+    the region's bars is left out there (PAD, as voices are left out in training), not shown as
+    chorale voices falling silent, which the model answered with rests of its own."""
+    notes = [Note("S", i * Q, Q, 72, 80) for i in range(16)] + [Note("T", i * Q, Q, 60, 80) for i in range(16)]
+    notes += [Note("B", 12 * Q + i * Q, Q, 48, 80) for i in range(4)]          # the bass enters in bar 3
+    piece = Piece([Track(v, v, v) for v in "STB"], notes, "4/4", "C major", bars=4)
+    prob = build_problem(GenerateRequest("infill", piece, Region(["T"], 1, 2), seed=1), GENERIC_CAPS)
+    bass = prob.grid[prob.slots[2]]
+    assert (bass[:12 * 4] == G.PAD).all() and (bass[12 * 4:] != G.PAD).all()
+    assert (prob.grid[prob.slots[0]] != G.PAD).all()            # the soprano sings: as given

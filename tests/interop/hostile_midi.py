@@ -95,7 +95,7 @@ def midi_cases() -> list:
     add("64-tracks-of-notes", header(1, 64) + b"".join(
         chunk(bytes([0, 0xC0 | (i % 16), 0]) + notes([(0, 60, 90, 10)], i % 16) + END) for i in range(64)),
         "more tracks than a piece holds")
-    for division in (0, 0xE728, 0x8000, 0xE250, 9601, 32767, 65535):  # 0xE728: SMPTE -25 fps, 40 ticks
+    for division in (0, 0xE728, 0x8000, 0xE250, 15361, 32767, 65535):  # 0xE728: SMPTE -25 fps, 40 ticks
         add(f"division-{division}", header(1, 1, division) + simple[14:], "tick rate")
     # chunk lengths
     for declared in (2**32 - 1, 2**31, 10**6, len(simple) - 14 + 1):
