@@ -23,6 +23,8 @@ Held-out evaluation of the neural model and the n-gram baseline, side by side.
    with the targets on and off (engine/cue_eval.py).
 6. Voice-leading on Bach's test split and on 22 melodies written for the check,
    raw decoding next to strict_voice_leading (engine/voice_leading_eval.py).
+7. The reach table: every meter x four textures x four operations, served or
+   refused and why (engine/reach.py).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ import time
 import numpy as np
 import torch
 
-from engine import chord_eval, continuation_eval, cue_eval, grid as G, voice_leading_eval
+from engine import chord_eval, continuation_eval, cue_eval, grid as G, reach, voice_leading_eval
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
 from engine.metrics import piece_key, region_stats, summarize
@@ -154,6 +156,7 @@ def run(args):
     chord_eval.report(args.split)        # 4. chord agreement: chord model vs baseline (engine/chord_eval.py)
     cue_eval.report([("GridCoco", neural), ("n-gram", ngram)])   # 5. landing on the picture's cues
     voice_leading_eval.report(neural)                           # 6. what a teacher would mark
+    reach.report(neural)                                        # 7. every meter x texture x operation
 
 
 def mean_se(arrs):

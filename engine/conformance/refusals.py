@@ -9,7 +9,7 @@ from engine.conformance.session import TRANSPORT, Check
 from engine.probes import probe_request
 from engine.schema import schema as load_schema
 
-OTHER_METERS = ("7/8", "5/4", "6/8", "2/4", "3/4", "4/4")
+OTHER_METERS = ("11/8", "7/8", "5/4", "6/8", "2/4", "3/4", "4/4")
 MAX_OVERSIZE = 64 * 1024 * 1024      # the largest body the kit sends to test a server's size limit
 
 

@@ -49,7 +49,7 @@ def test_control_defaults_match_schema():
 
 BAD = [
     (dict(op="transpose"), UnsupportedRequest, "supported: continue, infill, harmonize, vary"),
-    (dict(piece=Piece([Track(0)], melody_notes(), time_signature="7/8"), region=Region([0], 1, 2)),
+    (dict(piece=Piece([Track(0)], melody_notes(), time_signature="11/8"), region=Region([0], 1, 2)),
      UnsupportedRequest, "supported: 4/4, 3/4"),
     (dict(piece=Piece([Track(i) for i in range(9)], melody_notes()), region=Region([1], 0, 1)),
      UnsupportedRequest, "1 to 8"),

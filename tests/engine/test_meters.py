@@ -8,6 +8,7 @@ from engine.api import GenerateRequest, Note, Piece, Region, Track, UnsupportedR
 from engine.probes import bar_ticks
 
 PEOPLE_USE = ["2/4", "3/4", "4/4", "2/2", "3/2", "4/2", "6/8", "9/8", "12/8", "3/8", "6/4"]
+ODD = ["5/4", "7/8"]
 
 
 def test_every_common_meter_is_served():
@@ -20,7 +21,15 @@ def test_a_bar_is_a_whole_number_of_model_bars(meter):
     assert bar_ticks(meter) * m.scale == m.bars * bar_ticks(m.model_meter)
 
 
-@pytest.mark.parametrize("meter", PEOPLE_USE)
+@pytest.mark.parametrize("meter", ODD)
+def test_an_odd_bar_is_padded_by_one_model_beat(meter):
+    m = meters.mapping(meter)
+    assert m.bars * bar_ticks(m.model_meter) - bar_ticks(meter) * m.scale == 480
+    assert m.from_model(m.span - 240) is None                    # inside the padding
+    assert m.from_model(m.span) == bar_ticks(meter)              # the next bar line
+
+
+@pytest.mark.parametrize("meter", PEOPLE_USE + ODD)
 def test_notes_and_regions_map_to_the_model_and_back_exactly(meter):
     m = meters.mapping(meter)
     grid = int(120 / m.scale) if m.scale < 1 else 120      # the finest note the model's grid holds
@@ -33,22 +42,22 @@ def test_notes_and_regions_map_to_the_model_and_back_exactly(meter):
     assert (inner.region.start_bar, inner.region.end_bar) == (m.bars, 3 * m.bars)
     assert inner.piece.bars == 4 * m.bars
     model_bar = bar_ticks(m.model_meter)
-    assert inner.keep[0].start == m.bars * model_bar and inner.keep[0].duration == m.bars * model_bar
+    assert inner.keep[0].start == m.bars * model_bar and inner.keep[0].duration == m.bars * model_bar  # held through any padding
     assert all(n.start % 120 == 0 and n.duration % 120 == 0 for n in inner.piece.notes)
     assert meters.from_model(inner.piece.notes, m) == notes
 
 
-@pytest.mark.parametrize("meter", ["5/4", "7/8", "11/8"])
-def test_odd_meters_are_refused_and_the_message_says_why(meter):
-    with pytest.raises(UnsupportedRequest, match="odd meter"):
+@pytest.mark.parametrize("meter", ["11/8", "5/8", "13/16"])
+def test_other_meters_are_refused_and_the_message_says_what_is_served(meter):
+    with pytest.raises(UnsupportedRequest, match="5/4 and 7/8 padded; supported: 4/4, 3/4"):
         meters.mapping(meter)
 
 
-@pytest.mark.parametrize("meter", PEOPLE_USE)
+@pytest.mark.parametrize("meter", PEOPLE_USE + ODD)
 def test_generate_in_every_meter_writes_inside_the_region_in_the_pieces_ticks(ngram_gen, meter):
     bar = bar_ticks(meter)
     beat = bar // {"2/4": 2, "3/4": 3, "4/4": 4, "2/2": 2, "3/2": 3, "4/2": 4, "6/8": 2, "9/8": 3,
-                   "12/8": 4, "3/8": 1, "6/4": 2}[meter]
+                   "12/8": 4, "3/8": 1, "6/4": 2, "5/4": 5, "7/8": 7}[meter]
     melody = [67, 69, 71, 72, 74, 72, 71, 69, 67, 71, 74, 79, 78, 76, 74, 72]
     notes = [Note("m", i * beat // 2, beat // 2, p, 80) for i, p in enumerate(melody * 4) if i * beat // 2 < 4 * bar]
     piece = Piece([Track("m"), Track("b")], notes, meter, "G major", bars=8)

@@ -34,7 +34,7 @@ def test_same_capabilities_and_candidates_as_in_process(ngram_server, ngram_gen)
 def test_the_models_refusals_come_back_as_the_engines_errors(ngram_server):
     remote = RemoteGenerator(ngram_server.url, TOKEN, timeout=30)
     with pytest.raises(UnsupportedRequest, match="supported: 4/4, 3/4"):
-        remote.generate(GenerateRequest("infill", Piece(satb_piece().tracks, satb_piece().notes, "7/8"),
+        remote.generate(GenerateRequest("infill", Piece(satb_piece().tracks, satb_piece().notes, "11/8"),
                                         Region([0], 1, 2), seed=1))
     with pytest.raises(InvalidRequest, match="temperature"):
         remote.generate(request(controls=Controls(temperature=7.0)))

@@ -65,7 +65,7 @@ def test_bad_requests_get_clear_errors(ngram_server, method, path, body, status,
 def test_refusals_of_the_model_keep_its_message(ngram_server, ngram_gen):
     caps = ngram_gen.capabilities().to_dict()
     body = probe_request(caps, "infill").to_dict()
-    body["piece"]["time_signature"] = "7/8"
+    body["piece"]["time_signature"] = "11/8"
     status, data, _ = ask(ngram_server.url, "POST", P.GENERATE, P.dumps(body))
     assert (status, data["code"]) == (422, "unsupported") and "supported: 4/4, 3/4" in data["message"]
     body = probe_request(caps, "infill").to_dict()
