@@ -41,6 +41,15 @@ def edited(item: dict, changes: dict, actor: dict) -> dict:
     return item
 
 
+def existing(state: dict, kind: str, item_id) -> dict:
+    """The note, chord or cue ``item_id`` (``kind`` names its collection), or a conflict: someone
+    else deleted it meanwhile."""
+    item = state[kind + "s"].get(item_id)
+    if item is None:
+        raise OpError("conflict", f"{kind} {item_id!r} does not exist (deleted by someone else?)")
+    return item
+
+
 def check_span_fits(state: dict, item: dict, what: str) -> None:
     end = piece_ticks(state["piece"])
     if item["start"] + item["duration"] > end:

@@ -5,7 +5,8 @@ Chords are spans in ticks (moved by bar edits like notes) that may not overlap. 
 is the piece's ``tempo``), sorted by bar.
 """
 from .errors import OpError
-from .fold_common import authored, bar_ticks, check_span_fits, edited, spans_after_cut, spans_after_insert
+from .fold_common import (authored, bar_ticks, check_span_fits, edited, existing, spans_after_cut,
+                          spans_after_insert)
 
 CHORD_FIELDS = ("start", "duration", "symbol")
 CUE_FIELDS = ("time_us", "label", "kind")
@@ -23,22 +24,15 @@ def chord_add(state, op, actor):
 
 
 def chord_update(state, op, actor):
-    chord = _chord_or_conflict(state, op["id"])
+    chord = existing(state, "chord", op["id"])
     chord = edited(chord, {k: op[k] for k in CHORD_FIELDS if k in op}, actor)
     _check_chord_fits(state, chord)
     state["chords"][chord["id"]] = chord
 
 
 def chord_delete(state, op, actor):
-    _chord_or_conflict(state, op["id"])
+    existing(state, "chord", op["id"])
     del state["chords"][op["id"]]
-
-
-def _chord_or_conflict(state, chord_id):
-    chord = state["chords"].get(chord_id)
-    if chord is None:
-        raise OpError("conflict", f"chord {chord_id!r} does not exist (deleted by someone else?)")
-    return chord
 
 
 def _check_chord_fits(state, chord):
@@ -62,20 +56,13 @@ def cue_add(state, op, actor):
 
 
 def cue_update(state, op, actor):
-    cue = _cue_or_conflict(state, op["id"])
+    cue = existing(state, "cue", op["id"])
     state["cues"][op["id"]] = {**cue, **{k: op[k] for k in CUE_FIELDS if k in op}, "last_editor": actor}
 
 
 def cue_delete(state, op, actor):
-    _cue_or_conflict(state, op["id"])
+    existing(state, "cue", op["id"])
     del state["cues"][op["id"]]
-
-
-def _cue_or_conflict(state, cue_id):
-    cue = state["cues"].get(cue_id)
-    if cue is None:
-        raise OpError("conflict", f"cue {cue_id!r} does not exist (deleted by someone else?)")
-    return cue
 
 
 # -- the tempo map -------------------------------------------------------------

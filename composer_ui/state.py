@@ -7,8 +7,8 @@ caller's state exactly as it was (all ops of a message apply, or none).
 """
 from . import fold_piece_data as data
 from . import fold_tracks as tracks
-from .fold_common import (TICKS_PER_QUARTER, authored, bar_ticks, check_span_fits, edited, piece_ticks,
-                          spans_after_cut, spans_after_insert)
+from .fold_common import (TICKS_PER_QUARTER, authored, bar_ticks, check_span_fits, edited, existing,
+                          piece_ticks, spans_after_cut, spans_after_insert)
 from .fold_tracks import TRACK_COLOURS, TRACK_FIELDS, track_colours, upgrade_tracks
 from .op_schema import AI_OPERATIONS, ID_FILLED, OpError, validate_ops
 
@@ -100,7 +100,7 @@ def _note_add(state, op, actor):
 
 
 def _note_update(state, op, actor):
-    note = _note_or_conflict(state, op["id"])
+    note = existing(state, "note", op["id"])
     changes = {k: op[k] for k in ("start", "duration", "pitch", "velocity", "track") if k in op}
     if "track" in changes:
         tracks.track_or_conflict(state, changes["track"])
@@ -110,15 +110,8 @@ def _note_update(state, op, actor):
 
 
 def _note_delete(state, op, actor):
-    _note_or_conflict(state, op["id"])
+    existing(state, "note", op["id"])
     del state["notes"][op["id"]]
-
-
-def _note_or_conflict(state, note_id):
-    note = state["notes"].get(note_id)
-    if note is None:
-        raise OpError("conflict", f"note {note_id!r} does not exist (deleted by someone else?)")
-    return note
 
 
 # -- piece and bars ------------------------------------------------------------
