@@ -126,6 +126,9 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
         assert abs(found / 1e6 - cut) < 0.25, (found, cut)
     page.click("#picture-proposals [data-accept=all]")
     page.wait_for_function("Object.values(window.studio.room.view.cues).filter((c) => c.label === 'cut').length === 3")
+    page.click("#picture-cuts")  # found again, but each is a cue now: said so, not "No cuts found"
+    expect(page.locator("#picture-status")).to_have_text("3 cuts found, each a cue already.", timeout=60_000)
+    expect(page.locator("#picture-proposals li")).to_have_count(0)
 
     # The lane lines up: a cue's marker sits where the roll draws its tick.
     cue = view(page, "Object.values(s.cues).find((c) => c.label === 'Arrival')")
