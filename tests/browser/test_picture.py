@@ -115,6 +115,10 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
     page.keyboard.press("Control+Shift+z")
     settled(page)
     assert view(page, "[s.piece.tempo, s.piece.start_offset_us]") == [100, 400_000]
+    # The seek bar reaches the end: a recorded WebM says no duration, so it ends where the piece does, as fitted now.
+    page.wait_for_function("""(() => { const v = document.getElementById('picture-video'); const s = window.studio.room.view;
+      const end = Number.isFinite(v.duration) ? v.duration : s.piece.start_offset_us / 1e6 + s.piece.bars * 2.4;
+      return Math.abs(Number(document.getElementById('picture-seek').max) - end) < 0.01; })()""", timeout=5_000)
 
     # Scene cuts: suggested from the frames, accepted as cues (hits labelled "cut") near where the picture cuts.
     page.click("#picture-cuts")

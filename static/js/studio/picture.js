@@ -182,6 +182,7 @@ export function setupPicture(studio) {
       dialog.render();
       lane.draw();
       video.showFrame(playhead()); // stopped: the frame at the playhead (playing: the video follows by itself)
+      video.fitSlider(); // a video whose file gives no duration (a recorded WebM) ends where the piece does, which edits move
     },
     playing(on) { video.playing(on); },
   };
