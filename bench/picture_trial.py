@@ -141,11 +141,14 @@ def trial(page, base):
     notes = view(page, "Object.values(s.notes)")
     print("\ncue by cue (bar.beat 1-based; pitches sounding, * = onset on the cue):")
     met_all = True
+    median_velocity = sorted(n["velocity"] for n in notes)[len(notes) // 2]
     for b, t, kind, label in CUES:
         if kind == "start":
             continue
         heard = sounding(notes, ticks[label], tracks)
         text = "; ".join(f"{tr} " + " ".join(name(p) + ("*" if on else "") for p, on in sorted(ps)) for tr, ps in heard.items())
+        before = sounding(notes, ticks[label] - 1, tracks)  # what leads into the cue (the dominant, for a cadence)
+        text += " | before: " + "; ".join(f"{tr} " + " ".join(name(p) for p, _ in sorted(ps)) for tr, ps in before.items())
         if kind == "cadence":
             low = min((p for ps in heard.values() for p, _ in ps), default=None)
             top = max((p for p, _ in heard.get("Melody", [])), default=None)
@@ -154,7 +157,8 @@ def trial(page, base):
         else:
             onsets = {tr for tr, ps in heard.items() if any(on for _, on in ps)}
             met = onsets == set(tracks.values())
-            why = f"onsets in {sorted(onsets) or 'no track'}"
+            louder = [n["velocity"] for n in notes if n["start"] == ticks[label]]
+            why = f"onsets in {sorted(onsets) or 'no track'}, velocity {louder} vs median {median_velocity}"
         met_all &= met
         print(f"  {kind:7} {label:11} {timecode(at_s(b, t))} bar {b + 1}.{t + 1}: {'met' if met else 'NOT met'} ({why}) | {text}")
     for cut_s in cuts:
@@ -171,6 +175,7 @@ def trial(page, base):
     video_s = page.evaluate("document.getElementById('picture-video').currentTime")
     page.click("#play")
     stats = page.evaluate("window.studio.picture.video.stats()")
+    print(f"seek bar: 0 to {float(page.get_attribute('#picture-seek', 'max')):.2f} s")
     print(f"\nplayed bars 7-13 ({at_s(6, 0):.1f} s on): video at {video_s:.2f} s after 15 s; drift over {stats['samples']} "
           f"frames: p50 {stats['p50'] * 1000:.1f} ms, p99 {stats['p99'] * 1000:.1f} ms, max {stats['max'] * 1000:.1f} ms")
 
