@@ -115,6 +115,10 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
     page.keyboard.press("Control+Shift+z")
     settled(page)
     assert view(page, "[s.piece.tempo, s.piece.start_offset_us]") == [100, 400_000]
+    # The seek bar reaches the end: a recorded WebM says no duration, so it ends where the piece does, as fitted now.
+    page.wait_for_function("""(() => { const v = document.getElementById('picture-video'); const s = window.studio.room.view;
+      const end = Number.isFinite(v.duration) ? v.duration : s.piece.start_offset_us / 1e6 + s.piece.bars * 2.4;
+      return Math.abs(Number(document.getElementById('picture-seek').max) - end) < 0.01; })()""", timeout=5_000)
 
     # Scene cuts: suggested from the frames, accepted as cues (hits labelled "cut") near where the picture cuts.
     page.click("#picture-cuts")
@@ -126,6 +130,9 @@ def test_scoring_a_recorded_clip_to_picture(studio_server, new_page, tmp_path):
         assert abs(found / 1e6 - cut) < 0.25, (found, cut)
     page.click("#picture-proposals [data-accept=all]")
     page.wait_for_function("Object.values(window.studio.room.view.cues).filter((c) => c.label === 'cut').length === 3")
+    page.click("#picture-cuts")  # found again, but each is a cue now: said so, not "No cuts found"
+    expect(page.locator("#picture-status")).to_have_text("3 cuts found, each a cue already.", timeout=60_000)
+    expect(page.locator("#picture-proposals li")).to_have_count(0)
 
     # The lane lines up: a cue's marker sits where the roll draws its tick.
     cue = view(page, "Object.values(s.cues).find((c) => c.label === 'Arrival')")

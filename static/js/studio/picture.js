@@ -130,7 +130,11 @@ export function setupPicture(studio) {
         onProgress: (done) => say(paneStatus, `Comparing frames… ${Math.round(done * 100)} %`, { ms: 0 }) });
       const taken = new Set(Object.values(studio.view().cues).map((c) => Math.round(c.time_us / 40_000)));
       proposals = cuts.map((c) => ({ time_us: Math.round(c.time * 1e6) })).filter((p) => !taken.has(Math.round(p.time_us / 40_000)));
-      say(paneStatus, proposals.length ? `${proposals.length} cuts found: accept the ones you want as cues.` : "No cuts found.");
+      // A cut that is a cue already is not proposed again, but it was found: say so, not "No cuts found".
+      const already = cuts.length - proposals.length;
+      say(paneStatus, proposals.length ? `${proposals.length} cuts found: accept the ones you want as cues.`
+        + (already ? ` ${already} more ${already > 1 ? "are cues" : "is a cue"} already.` : "")
+        : already ? `${already} cut${already > 1 ? "s" : ""} found, each a cue already.` : "No cuts found.");
       showProposals();
     } catch (error) {
       say(paneStatus, error.message, { error: true });
@@ -178,6 +182,7 @@ export function setupPicture(studio) {
       dialog.render();
       lane.draw();
       video.showFrame(playhead()); // stopped: the frame at the playhead (playing: the video follows by itself)
+      video.fitSlider(); // a video whose file gives no duration (a recorded WebM) ends where the piece does, which edits move
     },
     playing(on) { video.playing(on); },
   };
