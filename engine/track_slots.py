@@ -32,19 +32,20 @@ def is_chordal(notes):
 
 
 def lines(notes, most):
-    """A chordal track's notes as `most` lines, by rank from the top within each onset (block
-    chords, comping patterns); notes below the `most`-th line are dropped. Returns (lines, dropped)."""
+    """A chordal track's notes as `most` monophonic lines: at each onset, its notes from the top go to
+    the highest lines not still holding a note (a bass held under a moving right hand keeps its line);
+    notes with no free line are dropped. Returns (lines, dropped)."""
     by_onset = defaultdict(list)
     for n in notes:
         by_onset[n.start].append(n)
-    out, dropped = [[] for _ in range(most)], 0
+    out, ends, dropped = [[] for _ in range(most)], [0] * most, 0
     for start in sorted(by_onset):
+        free = [k for k in range(most) if ends[k] <= start]
         chord = sorted(by_onset[start], key=lambda n: -n.pitch)
-        for rank, n in enumerate(chord):
-            if rank < most:
-                out[rank].append(n)
-            else:
-                dropped += 1
+        for k, n in zip(free, chord):
+            out[k].append(n)
+            ends[k] = n.start + n.duration
+        dropped += max(0, len(chord) - len(free))
     return out, dropped
 
 

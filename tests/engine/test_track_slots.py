@@ -87,3 +87,14 @@ def test_too_many_lines_to_write_is_refused_with_the_reason(ngram_gen):
     piece = band(drums=False, extra=3)
     with pytest.raises(UnsupportedRequest, match="at most 4 lines at once; the region has 5 tracks"):
         ngram_gen.generate(GenerateRequest("infill", piece, Region(["mel", "rh", "bass", "pad0", "pad1"], 1, 2)))
+
+
+def test_a_held_note_keeps_its_line_under_moving_notes():
+    bass = Note("p", 0, 4 * Q, 48, 80)                                 # a whole note in the left hand
+    right = [Note("p", i * Q, Q, p, 80) for i, p in enumerate([72, 74, 76, 77])]
+    inner = [Note("p", i * Q, Q, p, 80) for i, p in enumerate([64, 65, 67, 69])]
+    split, dropped = lines([bass] + right + inner, 3)
+    assert dropped == 0
+    for line in split:                                                 # every line is monophonic
+        assert all(a.start + a.duration <= b.start for a, b in zip(line, line[1:]))
+    assert [bass] in split
