@@ -25,10 +25,23 @@ from engine.api import Track, UnsupportedRequest
 SLOTS = 4
 
 
+LEGATO = 120    # ticks: a note may overlap the next by this much (a played legato) and still be one line
+
+
 def is_chordal(notes):
-    """True when two of the notes sound at once."""
-    spans = sorted((n.start, n.start + n.duration) for n in notes)
-    return any(b[0] < a[1] for a, b in zip(spans, spans[1:]))
+    """True when two of the notes sound together for longer than a legato overlap."""
+    return polyphony(notes) > 1
+
+
+def polyphony(notes):
+    """How many of the notes sound at once at most, legato overlaps not counted."""
+    events = sorted([(n.start, 1) for n in notes] + [(n.start + n.duration - LEGATO, -1) for n in notes],
+                    key=lambda e: (e[0], e[1]))
+    most = now = 0
+    for _, step in events:
+        now += step
+        most = max(most, now)
+    return max(most, 1)
 
 
 def lines(notes, most):
@@ -40,20 +53,13 @@ def lines(notes, most):
         by_onset[n.start].append(n)
     out, ends, dropped = [[] for _ in range(most)], [0] * most, 0
     for start in sorted(by_onset):
-        free = [k for k in range(most) if ends[k] <= start]
+        free = [k for k in range(most) if ends[k] - LEGATO <= start]
         chord = sorted(by_onset[start], key=lambda n: -n.pitch)
         for k, n in zip(free, chord):
             out[k].append(n)
             ends[k] = n.start + n.duration
         dropped += max(0, len(chord) - len(free))
     return out, dropped
-
-
-def _fullest(notes):
-    by_onset = defaultdict(int)
-    for n in notes:
-        by_onset[n.start] += 1
-    return max(by_onset.values(), default=1)
 
 
 def to_slots(req, bar_ticks):
@@ -87,7 +93,7 @@ def to_slots(req, bar_ticks):
     free = SLOTS - len(written)
     plan = []                                   # (original id, number of lines)
     for t in written:
-        want = _fullest(texture[t]) if t in chordal else 1
+        want = polyphony(texture[t]) if t in chordal else 1
         plan.append((t, 1 + min(want - 1, free)))
         free -= plan[-1][1] - 1
         if plan[-1][1] < want:
@@ -98,7 +104,7 @@ def to_slots(req, bar_ticks):
     candidates = []                             # (rank, original id, line index)
     for t in heard:
         near = sum(1 for n in notes_of[t] if r0 - 2 * bar_ticks <= n.start < r1 + 2 * bar_ticks)
-        n_lines = min(_fullest(texture[t]), SLOTS) if t in chordal else 1
+        n_lines = min(polyphony(texture[t]), SLOTS) if t in chordal else 1
         for k in range(n_lines):
             candidates.append((t, k, n_lines, near))
     if candidates:
@@ -125,7 +131,8 @@ def _build(req, plan, chosen, chordal, notes_of, warnings):
     def add_lines(t, count, wanted=None):
         split, dropped = lines(notes_of[t], count) if t in chordal else ([notes_of[t]], 0)
         if dropped and wanted is None:
-            warnings.append(f"track {t!r}: {dropped} note(s) below its top {count} lines were not heard")
+            warnings.append(f"track {t!r}: {dropped} overlapping note(s) with no free line of the {count} "
+                            "the model gives it were left out")
         made = []
         for k, line in enumerate(split):
             if wanted is not None and k not in wanted:

@@ -110,6 +110,11 @@ def test_backends_agree_on_the_interface(ngram_gen, neural_gen):
 
 
 def test_off_grid_and_overlapping_notes_warn(gen):
-    notes = melody_notes(0) + [Note(0, 100, 700, 60)]
-    res = gen.generate(GenerateRequest("continue", Piece([Track(0)], notes), Region([0], 4, 5), num_candidates=1, seed=0))
+    # a played legato: each note overlaps the next by less than a 16th, off the grid: one line, cut
+    legato = [Note(0, i * 480, 560, p) for i, p in enumerate([67, 69, 71, 72, 74, 72, 71, 69])]
+    res = gen.generate(GenerateRequest("continue", Piece([Track(0)], legato), Region([0], 2, 3), num_candidates=1, seed=0))
     assert any("quantized" in w for w in res.warnings) and any("overlapping" in w for w in res.warnings)
+    # a note held under the melody is a second line of the track (chords inside a track), not cut
+    held = melody_notes(0) + [Note(0, 0, 1920, 55)]
+    res = gen.generate(GenerateRequest("continue", Piece([Track(0)], held), Region([0], 4, 5), num_candidates=1, seed=0))
+    assert not any("overlapping" in w for w in res.warnings)
