@@ -51,7 +51,7 @@ def ask(piece_id, user, operation, tracks, bars, **controls):
     return jobs.generation_run(job_id=job.pk)
 
 
-def report(label, job, state, bar_ticks, bars):
+def report(label, job, state, bars):
     from composer_ui import services
     if job.status != "ready":
         print(f"- {label}: {job.status}: {job.reason}")
@@ -83,20 +83,20 @@ def run():
     state = selectors.piece_state(piece_id=jig.piece_id)[1]
     bars = state["piece"]["bars"]
     job = ask(jig.piece_id, user, "continue", [state["tracks"][0]["id"]], (bars, bars + 4))
-    report(f"6/8 jig ({state['piece']['time_signature']}), continue 4 bars", job, state, None, 4)
+    report(f"6/8 jig ({state['piece']['time_signature']}), continue 4 bars", job, state, 4)
 
     rag = import_new_piece(user=user, file_name="rag.musicxml",
                            data=score_bytes("joplin/maple_leaf_rag", "musicxml", measures=(1, 8)))
     state = selectors.piece_state(piece_id=rag.piece_id)[1]
     right = state["tracks"][0]["id"]
     job = ask(rag.piece_id, user, "infill", [right], (4, 5))
-    report(f"piano rag, {len(state['tracks'])} tracks, infill bar 5 of the right hand", job, state, None, 1)
+    report(f"piano rag, {len(state['tracks'])} tracks, infill bar 5 of the right hand", job, state, 1)
 
     mad = import_new_piece(user=user, file_name="madrigal.musicxml",
                            data=score_bytes("monteverdi/madrigal.3.1", "musicxml", measures=(1, 8)))
     state = selectors.piece_state(piece_id=mad.piece_id)[1]
     job = ask(mad.piece_id, user, "vary", [state["tracks"][2]["id"]], (2, 4))
-    report(f"madrigal, {len(state['tracks'])} voices, vary the third voice over bars 3-4", job, state, None, 2)
+    report(f"madrigal, {len(state['tracks'])} voices, vary the third voice over bars 3-4", job, state, 2)
 
     piece = services.piece_create(owner=user, title="Two-four", time_signature=(2, 4), key="C major", bars=8,
                                   tracks=TEMPLATES["melody"][2] + [{"name": n, "program": 52} for n in ("Alto", "Tenor", "Bass")])
@@ -108,7 +108,7 @@ def run():
         t += q * 480
     services.ops_apply(piece_id=piece.pk, user=user, ops=ops, client_op_id=None)
     job = ask(piece.pk, user, "harmonize", tracks_named(state, "Alto", "Tenor", "Bass"), (0, 8))
-    report("a melody in 2/4, harmonize 8 bars", job, state, None, 8)
+    report("a melody in 2/4, harmonize 8 bars", job, state, 8)
 
     piece = services.piece_create(owner=user, title="Hymn", key="G major", bars=16,
                                   tracks=TEMPLATES["satb"][2])
@@ -119,9 +119,9 @@ def run():
         t += q * 480
     services.ops_apply(piece_id=piece.pk, user=user, ops=ops, client_op_id=None)
     job = ask(piece.pk, user, "harmonize", [t["id"] for t in state["tracks"][1:]], (0, 4))
-    report("a four-bar hymn, harmonize", job, state, None, 4)
+    report("a four-bar hymn, harmonize", job, state, 4)
     job = ask(piece.pk, user, "continue", [soprano], (4, 8))
-    report("the hymn's melody, continued alone by 4 bars", job, state, None, 4)
+    report("the hymn's melody, continued alone by 4 bars", job, state, 4)
 
 
 def main() -> int:

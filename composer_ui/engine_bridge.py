@@ -13,6 +13,7 @@ from engine.api import RequestError
 
 from . import model_registry as registry
 from .errors import StudioError
+from .fold_common import bar_ticks
 from .regions import Region
 
 MAX_SEED = 2**31 - 1
@@ -57,9 +58,9 @@ def check_request(state: dict, *, operation, tracks, bars, controls, candidates,
         checks.check_candidates(caps, candidates, seed)
         checks.check_controls(controls, caps["controls"])
         if "cue_targets" in controls:        # against the region: the engine's own check
-            num, den = state["piece"]["time_signature"]
-            bar = num * 1920 // den
-            cue_targets.check(controls["cue_targets"], bar, (bars[0] * bar, bars[1] * bar), 1920 // den)
+            bar = bar_ticks(state["piece"])
+            beat = bar // state["piece"]["time_signature"][0]
+            cue_targets.check(controls["cue_targets"], bar, (bars[0] * bar, bars[1] * bar), beat)
     except RequestError as error:
         raise StudioError("invalid", str(error)) from error
     if bars[0] > state["piece"]["bars"] or (operation != "continue" and bars[1] > state["piece"]["bars"]):

@@ -31,19 +31,26 @@ def sounding(grid):
     return out
 
 
-def parallel_motions(grid, t0, t1):
-    """[(kind, (voice, cell), (voice, cell))] for each parallel fifth ('5') or
-    octave/unison ('8') moving into a sonority that starts in [t0, t1); the
-    cells are where the two arriving notes start."""
-    snd = sounding(grid)
+def onset_cells(grid):
+    """(4, T): the cell where the note sounding in each cell started."""
     on = grid >= G.N_SPECIAL
-    start = np.zeros(grid.shape, np.int64)        # onset cell of the note sounding in each cell
+    start = np.zeros(grid.shape, np.int64)
     for v in range(grid.shape[0]):
         cur = 0
         for t in range(grid.shape[1]):
             cur = t if on[v, t] else cur
             start[v, t] = cur
-    changes = np.flatnonzero(on.any(0)[:t1])
+    return start
+
+
+def parallel_motions(grid, t0, t1, snd=None, start=None):
+    """[(kind, (voice, cell), (voice, cell))] for each parallel fifth ('5') or
+    octave/unison ('8') moving into a sonority that starts in [t0, t1); the
+    cells are where the two arriving notes start. `snd` and `start` may be passed
+    when the caller has them (sounding(grid), onset_cells(grid))."""
+    snd = sounding(grid) if snd is None else snd
+    start = onset_cells(grid) if start is None else start
+    changes = np.flatnonzero((grid >= G.N_SPECIAL).any(0)[:t1])
     out = []
     for a, b in zip(changes, changes[1:]):
         if b < t0:
@@ -63,15 +70,9 @@ def teacher_marks(grid, t0, t1):
     """{(voice, onset cell)} of the notes a teacher would mark at sonorities starting in [t0, t1):
     both notes of a parallel fifth or octave, both of a crossing (a voice below the one beneath it),
     and both of a gap wider than an octave between soprano and alto or alto and tenor."""
-    marks = {cell for _, a, b in parallel_motions(grid, t0, t1) for cell in (a, b)}
-    snd, on = sounding(grid), grid >= G.N_SPECIAL
-    start = np.zeros(grid.shape, np.int64)
-    for v in range(grid.shape[0]):
-        cur = 0
-        for t in range(grid.shape[1]):
-            cur = t if on[v, t] else cur
-            start[v, t] = cur
-    for t in np.flatnonzero(on.any(0)[:t1]):
+    snd, start = sounding(grid), onset_cells(grid)
+    marks = {cell for _, a, b in parallel_motions(grid, t0, t1, snd, start) for cell in (a, b)}
+    for t in np.flatnonzero((grid >= G.N_SPECIAL).any(0)[:t1]):
         if t < t0:
             continue
         for v in range(3):
