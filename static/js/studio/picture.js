@@ -8,7 +8,7 @@ import { formatUs } from "../core/timecode.js";
 import { setupFitPanel } from "./fit-panel.js";
 import { setupPictureDialog } from "./picture-dialog.js";
 import { LANE_HEIGHT, PictureLane } from "./picture-lane.js";
-import { findCuts } from "./scene-cuts.js";
+import { CUT_STEP_S, findCuts } from "./scene-cuts.js";
 import { say } from "./status.js";
 import { VideoPanel } from "./video-panel.js";
 
@@ -125,11 +125,15 @@ export function setupPicture(studio) {
     const button = $("picture-cuts");
     button.disabled = true;
     const fps = studio.view().piece.fps;
+    const frameS = fps === "24" ? 1 / 24 : fps === "25" ? 1 / 25 : 1 / 30;
     try {
-      const cuts = await findCuts(video.info.url, { frameS: fps === "24" ? 1 / 24 : fps === "25" ? 1 / 25 : 1 / 30,
+      const cuts = await findCuts(video.info.url, { frameS,
         onProgress: (done) => say(paneStatus, `Comparing frames… ${Math.round(done * 100)} %`, { ms: 0 }) });
-      const taken = new Set(Object.values(studio.view().cues).map((c) => Math.round(c.time_us / 40_000)));
-      proposals = cuts.map((c) => ({ time_us: Math.round(c.time * 1e6) })).filter((p) => !taken.has(Math.round(p.time_us / 40_000)));
+      // A cut within half the scan's step of a cue is that cue: two scans place one cut a few frames
+      // apart when the browser's seeking is off, and cuts the scan tells apart are a step apart.
+      const cueTimes = Object.values(studio.view().cues).map((c) => c.time_us);
+      const isCue = (us) => cueTimes.some((t) => Math.abs(t - us) < CUT_STEP_S * 1e6 / 2);
+      proposals = cuts.map((c) => ({ time_us: Math.round(c.time * 1e6) })).filter((p) => !isCue(p.time_us));
       // A cut that is a cue already is not proposed again, but it was found: say so, not "No cuts found".
       const already = cuts.length - proposals.length;
       say(paneStatus, proposals.length ? `${proposals.length} cuts found: accept the ones you want as cues.`

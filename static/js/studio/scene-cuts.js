@@ -35,10 +35,17 @@ async function duration(video) {
 }
 
 /**
+ * Seconds between the frames compared first: cuts closer than this are one to the scan. The frame
+ * found by bisecting between two of them depends on how exactly the browser seeks (not exactly, in a
+ * recorded WebM on a busy machine), so one cut found twice may land a few frames apart.
+ */
+export const CUT_STEP_S = 0.2;
+
+/**
  * Cuts in the video at `url`: times in seconds of the first frame after each cut.
  * @param {{stepS?: number, frameS?: number, onProgress?: (done: number) => void}} [options]
  */
-export async function findCuts(url, { stepS = 0.2, frameS = 1 / 25, onProgress = () => {} } = {}) {
+export async function findCuts(url, { stepS = CUT_STEP_S, frameS = 1 / 25, onProgress = () => {} } = {}) {
   const video = document.createElement("video");
   Object.assign(video, { muted: true, preload: "auto", playsInline: true, src: url });
   const canvas = Object.assign(document.createElement("canvas"), { width: W, height: H });
