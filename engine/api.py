@@ -130,6 +130,7 @@ class Controls(_Dict):
     chord_vocabulary: str = "triads"   # chords only: "triads", "sevenths" or "jazz"
     follow_chords: bool = True    # harmonize/infill/continue: sound the piece's chord symbols
     cue_targets: list = field(default_factory=list)   # [{kind: "cadence"|"hit", tick}] in the region
+    style: str = "auto"           # one of the checkpoint's styles (capabilities), or "auto": read from the context
 
     @classmethod
     def from_dict(cls, d):
@@ -164,6 +165,9 @@ CONTROL_SCHEMA = {
     "cue_targets": dict(type="cue_targets", kinds=["cadence", "hit"], default=[], label="Cue targets",
                         help="[{kind, tick}] inside the region: a cadence lands on a downbeat (dominant to "
                              "tonic, the bass on the tonic); a hit is an accented onset in every written voice on a beat."),
+    "style": dict(type="choice", options=["auto", "chorale"], default="auto", label="Style",
+                  help="The music the model writes like; auto reads it from the piece. A backend lists the styles "
+                       "it knows."),
 }
 
 

@@ -43,9 +43,11 @@ def example(rng, grid, spb, kind=None, reveal=None, drop_voices=0.25, transpose=
         lo, hi = G.pitch_bounds(tgt) or (60, 60)
         shifts = [s for s in range(-6, 6) if G.PITCH_LO <= lo + s and hi + s <= G.PITCH_HI]
         tgt = G.transpose(tgt, int(rng.choice(shifts)))
-    present = [0, 1, 2, 3]
+    has = [v for v in range(4) if (tgt[v] != G.PAD).any()] or [0]   # a folk tune has one voice
+    present = has
     if rng.random() < drop_voices:
-        present = list(SUBSETS[rng.choice(len(SUBSETS), p=SUBSET_P)])
+        subset = [v for v in SUBSETS[rng.choice(len(SUBSETS), p=SUBSET_P)] if v in has]
+        present = subset or has
         tgt[[v for v in range(4) if v not in present]] = G.PAD
     W = tgt.shape[1]
     kind = kind or KINDS[rng.choice(4, p=KIND_P)]
@@ -105,20 +107,32 @@ def collate(examples):
     return tuple(torch.from_numpy(x) for x in (inp, tgt, loss, pos, valid))
 
 
-class Batches(torch.utils.data.IterableDataset):
-    """Endless random batches; each DataLoader worker gets its own seed."""
+def piece_weights(pieces, styles=None, style_share=None):
+    """Sampling weights: by bars within a style; each style's total is its share (by default
+    its share of the bars)."""
+    bars = np.array([g.shape[1] // spb for g, spb in pieces], float)
+    if styles is not None and style_share:
+        styles = np.asarray(styles)
+        for s, share in style_share.items():
+            bars[styles == s] *= share / bars[styles == s].sum()
+    return bars / bars.sum()
 
-    def __init__(self, pieces, batch_size, seed):
+
+class Batches(torch.utils.data.IterableDataset):
+    """Endless random batches, each with the style id of every window (`styles`: one per piece,
+    all 0 when None); each DataLoader worker gets its own seed."""
+
+    def __init__(self, pieces, batch_size, seed, styles=None, style_share=None):
         self.pieces, self.batch_size, self.seed = pieces, batch_size, seed
-        bars = np.array([g.shape[1] // spb for g, spb in pieces], float)
-        self.p = bars / bars.sum()
+        self.styles = np.zeros(len(pieces), np.int64) if styles is None else np.asarray(styles, np.int64)
+        self.p = piece_weights(pieces, self.styles, style_share)
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         rng = np.random.default_rng([self.seed, info.id if info else 0])
         while True:
             idx = rng.choice(len(self.pieces), self.batch_size, p=self.p)
-            yield collate([example(rng, *self.pieces[i]) for i in idx])
+            yield (*collate([example(rng, *self.pieces[i]) for i in idx]), torch.from_numpy(self.styles[idx]))
 
 
 def fixed_set(pieces, n, seed, **kw):

@@ -22,7 +22,7 @@ from engine import grid as G
 from engine.api import ChordSymbol, Controls
 from engine.chord_labels import TEMPLATES, label_grid, label_segment, sounding, to_triad
 from engine.chord_symbols import symbol
-from engine.evaluate import TASKS, fill, regions, request_for, window
+from engine.eval_tasks import TASKS, fill, regions, request_for, window
 
 
 def chord_track(g, spb, r0, r1):

@@ -29,6 +29,7 @@ class ModelConfig:
     n_head: int = 4
     d_ff: int = 1024
     dropout: float = 0.1
+    n_styles: int = 0         # 0: one style (the 1.0 chorale checkpoints); else a style embedding per style
 
 
 def rotary(T, dim, device):
@@ -71,6 +72,8 @@ class GridCoco(nn.Module):
         self.cfg = cfg
         self.tok = nn.Embedding(4 * cfg.vocab, cfg.d_model)   # one table per voice
         self.pos = nn.Embedding(cfg.n_pos, cfg.d_model)
+        # The style a window is written in (chorale, folk, ...), added to every position like the meter.
+        self.style = nn.Embedding(cfg.n_styles, cfg.d_model) if cfg.n_styles else None
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
         self.ln_f = nn.LayerNorm(cfg.d_model)
@@ -91,11 +94,15 @@ class GridCoco(nn.Module):
     def n_params(self):
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, tokens, pos, valid=None):
+    def forward(self, tokens, pos, valid=None, style=None):
         """tokens (B, 4, T) long, pos (B, T) or (T,) position-in-bar index,
-        valid (B, T) bool or None (False = padding frame) -> logits (B, 4, T, V)."""
+        valid (B, T) bool or None (False = padding frame), style (B,) long or None
+        (a model with styles then reads the first, the chorales) -> logits (B, 4, T, V)."""
         B, _, T = tokens.shape
         x = self.tok(tokens + self.voice_offset[None, :, None]).sum(1) + self.pos(pos)
+        if self.style is not None:
+            s = torch.zeros(B, dtype=torch.long, device=tokens.device) if style is None else style
+            x = x + self.style(s)[:, None, :]
         x = self.drop(x)
         rot = rotary(T, self.cfg.d_model // self.cfg.n_head, tokens.device)
         mask = None if valid is None else valid[:, None, None, :]

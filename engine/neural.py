@@ -19,6 +19,8 @@ from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
 from engine.metrics import teacher_marks
 from engine.problem import chunks, default_limits
+from engine.style_infer import infer_style
+from engine.styles import ONE_VOICE, STYLES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
@@ -55,7 +57,7 @@ class NeuralGenerator(Generator):
     name = "gridcoco"
 
     def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=3, right=1,
-                 chunk_bars=4, repair=16, threads=None):
+                 chunk_bars=4, repair=16, threads=None, styles=None):
         from engine.model import load_checkpoint
         self.device = pick_device(device)
         if threads:
@@ -76,6 +78,8 @@ class NeuralGenerator(Generator):
         self.passes, self.left, self.right, self.chunk_bars = passes, left, right, chunk_bars
         self.repair = repair          # strict voice-leading: at most this many rounds of re-sampling
         self.version = self.meta.get("version", "untrained")
+        # The styles the checkpoint knows, in its embedding order (a 1.0 checkpoint: the chorales only).
+        self.styles = list(styles or self.meta.get("styles") or list(STYLES)[:model.cfg.n_styles] or ["chorale"])
 
     def capabilities(self):
         return Capabilities(
@@ -83,8 +87,23 @@ class NeuralGenerator(Generator):
             training_data=self.meta.get("training_data", "none (randomly initialised)"),
             licence="Weights: trained by this project. Data: music21 corpus (BSD-3-Clause package; "
                     "the Bach chorale encodings are public domain).",
-            operations=list(OPERATIONS), controls=CONTROL_SCHEMA, limits=default_limits(),
+            operations=list(OPERATIONS), controls=self.controls(), limits={**default_limits(), "styles": self.styles},
             device=self.device)
+
+    def controls(self):
+        style = dict(CONTROL_SCHEMA["style"], options=["auto"] + self.styles)
+        return {**CONTROL_SCHEMA, "style": style}
+
+    def style_of(self, prob):
+        """The style index to write in: the one asked for, or the one the context reads as."""
+        if prob.style != "auto":
+            return self.styles.index(prob.style)
+        several = prob.free[1:].any()          # a one-voice style (folk) never learned to write under a tune
+        allowed = [i for i, s in enumerate(self.styles) if not (several and s in ONE_VOICE)] or [0]
+        index, losses = infer_style(self.model, prob.grid, prob.free, prob.spb, prob.region, self.device, allowed)
+        if losses is not None:
+            prob.warnings.append(f"style: auto read the piece as {self.styles[index]}")
+        return index
 
     def n_passes(self, n_cells):
         return self.passes or int(min(16, max(4, math.ceil(n_cells / 8))))
@@ -102,6 +121,7 @@ class NeuralGenerator(Generator):
         bias[:, prob.f0:f1] = torch.from_numpy(prob.bias).to(dev)
         pos_all = torch.from_numpy(G.positions(prob.n_frames, prob.spb)).to(dev)
         score, count = torch.zeros(k, device=dev), 0
+        style = torch.full((k,), self.style_of(prob), dtype=torch.long, device=dev)
         for w0, w1, c0, c1 in chunks(prob, self.chunk_bars, self.left, self.right):
             todo = free[:, w0:w1].clone()
             todo[:, :c0 - w0] = False
@@ -112,16 +132,16 @@ class NeuralGenerator(Generator):
             xw = x[:, :, w0:w1]                                   # a view: commits land in x
             prev0 = x[:, :, w0 - 1] if w0 > 0 else torch.full((k, 4), G.PAD, device=dev)
             s = self._unmask(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
-                             prev0, prob.temperature, prob.top_p, gen)
+                             prev0, prob.temperature, prob.top_p, gen, style)
             for _ in range(self.repair if prob.strict else 0):
                 if not self._repair(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
-                                    prob.temperature, prob.top_p, gen):
+                                    prob.temperature, prob.top_p, gen, style):
                     break
             score += s
             count += n
         return x.cpu().numpy(), (score / max(count, 1)).cpu().numpy()
 
-    def _unmask(self, x, pos, todo, allowed, bias, prev0, temp, top_p, gen):
+    def _unmask(self, x, pos, todo, allowed, bias, prev0, temp, top_p, gen, style):
         K, _, W = x.shape
         n = int(todo.sum())
         P = min(self.n_passes(n), n)
@@ -132,7 +152,7 @@ class NeuralGenerator(Generator):
             m = int(remaining[0].sum())                    # the same for every chain
             if m - left_after <= 0:
                 continue
-            logp = self.model(x, pos[None].expand(K, W)).float().log_softmax(-1)   # (K, 4, W, V)
+            logp = self.model(x, pos[None].expand(K, W), None, style).float().log_softmax(-1)   # (K, 4, W, V)
             k, v, t = remaining.nonzero(as_tuple=True)     # grouped by chain, m cells each
             prev = torch.where(t > 0, x[k, v, (t - 1).clamp(min=0)], prev0[k, v])
             ok = allowed[v, t].clone()
@@ -151,7 +171,7 @@ class NeuralGenerator(Generator):
             score += torch.zeros(K, device=x.device).index_add_(0, k[pick], lp[pick, tok[pick]])
         return score
 
-    def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen):
+    def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen, style):
         """Re-sample the pitch of generated notes a teacher would mark (parallel fifths or octaves,
         crossings, upper voices more than an octave apart), given everything else (one pass).
         Returns False when none is left."""
@@ -166,7 +186,7 @@ class NeuralGenerator(Generator):
         redo = torch.from_numpy(redo).to(x.device)
         old = x.clone()
         x[redo] = G.MASK
-        logp = self.model(x, pos[None].expand(K, W)).float().log_softmax(-1)
+        logp = self.model(x, pos[None].expand(K, W), None, style).float().log_softmax(-1)
         ok = allowed[None].expand(K, -1, -1, -1).clone()
         ok[..., :G.N_SPECIAL] = False                       # keep the rhythm: pitches only
         ok.scatter_(-1, old[..., None], False)              # and a different one

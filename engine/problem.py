@@ -41,6 +41,7 @@ class Problem:
     temperature: float = 1.0
     top_p: float = 1.0
     strict: bool = False      # strict voice-leading: re-sample what a teacher would mark
+    style: str = "auto"       # the style asked for (the backend resolves auto)
     warnings: list = field(default_factory=list)
 
     @property
@@ -58,7 +59,7 @@ def build_problem(req, caps):
                    spb=r.spb, slots=slots, region=(r.r0, r.r1), shift=shift, key=key,
                    velocity=velocity, keep=[n for _, n in r.keep], keep_onsets=keep_onsets,
                    warnings=r.warnings, temperature=req.controls.temperature, top_p=req.controls.top_p,
-                   strict=req.controls.strict_voice_leading)
+                   strict=req.controls.strict_voice_leading, style=req.controls.style)
     return apply_cue_targets(prob, req.controls.cue_targets)     # cadences and hits at the picture's cues
 
 

@@ -79,7 +79,7 @@ def test_ngram_is_a_distribution(pieces):
 
 
 def test_ordered_nll_matches_a_manual_loop(pieces):
-    from engine.evaluate import nll_neural
+    from engine.eval_tasks import nll_neural
     torch.manual_seed(0)
     m = GridCoco(TINY).eval()
     g, spb = pieces[0]

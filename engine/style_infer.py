@@ -1,0 +1,43 @@
+"""
+`style: auto`: which of the checkpoint's styles explains the piece around the region best.
+
+A few of the known cells near the region (every fifth, in raster order) are hidden, the model
+guesses them once under each style (one batch), and the style with the lowest loss is used. It
+is deterministic (no sampling), so a seed still regenerates the same candidates. With too little
+written music to judge, the first style (the chorales, what the 1.0 model wrote) is kept.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from engine import grid as G
+
+PROBE_EVERY = 5
+BEFORE, AFTER = 192, 64      # frames of context looked at around the region
+MIN_PROBES = 12
+
+
+@torch.inference_mode()
+def infer_style(model, grid, free, spb, region, device, allowed=None):
+    """grid (4, T) tokens, free (4, T) bool -> (style index, [loss per style] or None). Only the
+    `allowed` style indexes (default: all) are chosen from."""
+    n = model.cfg.n_styles
+    if n < 2:
+        return 0, None
+    r0, r1 = region
+    w0, w1 = max(0, r0 - BEFORE), min(grid.shape[1], r1 + AFTER)
+    g = torch.from_numpy(grid[:, w0:w1]).long()
+    known = (g >= G.REST) & ~torch.from_numpy(free[:, w0:w1])
+    cells = known.T.flatten().nonzero()[:, 0][::PROBE_EVERY]      # raster order: time, then voice
+    if len(cells) < MIN_PROBES:
+        return 0, None
+    probe = torch.zeros(g.numel(), dtype=torch.bool)
+    probe[cells] = True
+    probe = probe.view(g.shape[1], 4).T
+    x = torch.where(probe, torch.tensor(G.MASK), g).to(device)[None].repeat(n, 1, 1)
+    pos = torch.from_numpy(G.positions(w1 - w0, spb, w0)).to(device)[None].expand(n, -1)
+    logits = model(x, pos, None, torch.arange(n, device=device))          # (n, 4, W, V)
+    target = g.to(device)[probe.to(device)]
+    losses = [F.cross_entropy(logits[s][probe.to(device)].float(), target).item() for s in range(n)]
+    return min(allowed if allowed is not None else range(n), key=losses.__getitem__), losses
