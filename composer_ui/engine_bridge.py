@@ -122,6 +122,25 @@ def run_engine(request: dict, model=None) -> dict:
     return response
 
 
+_kept = {}
+
+
+def run_kept(request: dict, name: str, checksum: str):
+    """(file, response) from a kept earlier checkpoint of the neural model whose checksum is
+    ``checksum`` (engine/checkpoints/), run in this process; None when no such file is kept."""
+    from engine.neural import NeuralGenerator, kept_checkpoint
+
+    if name != NeuralGenerator.name or not checksum:
+        return None
+    if checksum not in _kept:
+        path = kept_checkpoint(checksum)
+        _kept[checksum] = path and (path.rsplit("/", 1)[-1], NeuralGenerator(path))
+    if not _kept[checksum]:
+        return None
+    file, gen = _kept[checksum]
+    return file, gen.generate(request).to_dict()
+
+
 def accept_ops(state: dict, job, index: int, *, accepted_by: int) -> list:
     """Replace the region's notes with the candidate's, attributed to the model (for a `chords` job:
     the region's chord symbols, see chord_ops)."""

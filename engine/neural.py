@@ -43,6 +43,17 @@ def sha256_file(path):
     return h.hexdigest()
 
 
+def kept_checkpoint(checksum):
+    """The checkpoint in engine/checkpoints/ whose sha256 is `checksum` (earlier versions are kept
+    there, so their jobs can be regenerated exactly), or None."""
+    folder = os.path.dirname(CHECKPOINT)
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if checksum and name.endswith(".pt") and sha256_file(path) == checksum:
+            return path
+    return None
+
+
 def top_p_filter(logits, p):
     """Set to -inf the tail of each row outside the nucleus of mass p."""
     if p >= 1.0:

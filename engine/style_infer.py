@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from engine import grid as G
 
 PROBE_EVERY = 5
-BEFORE, AFTER = 192, 64      # frames of context looked at around the region
+BEFORE, AFTER = 128, 32      # frames of context looked at around the region (8 and 2 bars of 4/4)
 MIN_PROBES = 12
 
 
@@ -23,8 +23,9 @@ def infer_style(model, grid, free, spb, region, device, allowed=None):
     """grid (4, T) tokens, free (4, T) bool -> (style index, [loss per style] or None). Only the
     `allowed` style indexes (default: all) are chosen from."""
     n = model.cfg.n_styles
-    if n < 2:
-        return 0, None
+    choices = list(range(n)) if allowed is None else list(allowed)
+    if len(choices) < 2:
+        return (choices or [0])[0], None
     r0, r1 = region
     w0, w1 = max(0, r0 - BEFORE), min(grid.shape[1], r1 + AFTER)
     g = torch.from_numpy(grid[:, w0:w1]).long()
@@ -35,9 +36,12 @@ def infer_style(model, grid, free, spb, region, device, allowed=None):
     probe = torch.zeros(g.numel(), dtype=torch.bool)
     probe[cells] = True
     probe = probe.view(g.shape[1], 4).T
-    x = torch.where(probe, torch.tensor(G.MASK), g).to(device)[None].repeat(n, 1, 1)
-    pos = torch.from_numpy(G.positions(w1 - w0, spb, w0)).to(device)[None].expand(n, -1)
-    logits = model(x, pos, None, torch.arange(n, device=device))          # (n, 4, W, V)
+    k = len(choices)
+    x = torch.where(probe, torch.tensor(G.MASK), g).to(device)[None].repeat(k, 1, 1)
+    pos = torch.from_numpy(G.positions(w1 - w0, spb, w0)).to(device)[None].expand(k, -1)
+    logits = model(x, pos, None, torch.tensor(choices, device=device))     # (k, 4, W, V)
     target = g.to(device)[probe.to(device)]
-    losses = [F.cross_entropy(logits[s][probe.to(device)].float(), target).item() for s in range(n)]
-    return min(allowed if allowed is not None else range(n), key=losses.__getitem__), losses
+    losses = [float("inf")] * n
+    for row, s in enumerate(choices):
+        losses[s] = F.cross_entropy(logits[row][probe.to(device)].float(), target).item()
+    return min(choices, key=losses.__getitem__), losses

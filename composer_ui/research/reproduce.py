@@ -36,13 +36,19 @@ def job_reproduce(job) -> dict:
     installed = f"{caps['name']}@{caps['version']}"
     result.update(model_entry=entry.name, installed_model=installed, installed_checksum=caps.get("checksum", ""),
                   installed_endpoint=engine_bridge.model_endpoint(entry))
-    if (stored, job.model_checksum) != (installed, result["installed_checksum"]):
-        result["reason"] = (f"the model {entry.name} is now {installed} (checksum "
-                            f"{result['installed_checksum'][:12] or 'none'}), the proposal came from {made_by}: "
-                            "install that checkpoint to reproduce it")
-        return result
     state = selectors.state_at(piece_id=job.piece_id, seq=job.base_seq)
-    response = engine_bridge.run_engine(engine_bridge.engine_request(state, job), model=entry)
+    request = engine_bridge.engine_request(state, job)
+    if (stored, job.model_checksum) != (installed, result["installed_checksum"]):
+        kept = engine_bridge.run_kept(request, job.model_name, job.model_checksum)
+        if kept is None:
+            result["reason"] = (f"the model {entry.name} is now {installed} (checksum "
+                                f"{result['installed_checksum'][:12] or 'none'}), the proposal came from {made_by}: "
+                                "install that checkpoint to reproduce it")
+            return result
+        file, response = kept            # the earlier checkpoint is kept in engine/checkpoints/
+        result.update(installed_model=f"{stored} (kept as {file})", installed_checksum=job.model_checksum)
+    else:
+        response = engine_bridge.run_engine(request, model=entry)
     again = response["candidates"]
     result["candidates"] = [{"index": i, "match": i < len(again) and _notes(c["notes"]) == _notes(again[i]["notes"])}
                             for i, c in enumerate(proposal.candidates)]

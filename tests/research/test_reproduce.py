@@ -52,3 +52,25 @@ def test_only_history_readers_may_reproduce(session, client):
     response = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
                            content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_job_of_a_kept_earlier_checkpoint_is_regenerated_with_it(session, client, settings):
+    """The 1.0 checkpoint is kept in engine/checkpoints/ when a newer one is installed: its jobs still
+    regenerate exactly, with it."""
+    from composer_ui import engine_bridge, selectors
+    from composer_ui.models import GenerationJob
+    from engine.neural import CHECKPOINT, sha256_file
+    settings.STUDIO_GENERATOR = "engine.ngram.NgramGenerator"          # the installed model is another one
+    kept = sha256_file(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.0.pt"))
+    job = session.jobs["accepted"]
+    GenerationJob.objects.filter(pk=job.pk).update(model_name="gridcoco", model_version="1.0.0+20261126",
+                                                   model_checksum=kept)
+    job.refresh_from_db()
+    state = selectors.state_at(piece_id=job.piece_id, seq=job.base_seq)
+    _, response = engine_bridge.run_kept(engine_bridge.engine_request(state, job), "gridcoco", kept)
+    Proposal.objects.filter(job=job).update(candidates=response["candidates"])
+    client.force_login(session.teacher)
+    result = client.post(f"/api/pieces/{session.piece.pk}/jobs/{job.pk}/reproduce/",
+                         content_type="application/json").json()
+    assert result["match"] is True, result
+    assert result["installed_model"] == "gridcoco@1.0.0+20261126 (kept as gridcoco-1.0.pt)"
