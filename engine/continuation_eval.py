@@ -1,6 +1,6 @@
 """
 Do continuations move like the music they continue? Melodies written for this check (in no
-corpus), in several keys and both served meters: each is harmonized by the model, then its
+corpus), in several keys and in 4/4, 3/4, 6/8 and 2/4: each is harmonized by the model, then its
 melody is continued by four bars, alone and with all four voices, inside a 16-bar piece (a
 studio piece is longer than its notes). The melody's statistics in the new bars are printed
 next to the given bars'.
@@ -13,7 +13,8 @@ import argparse
 
 import numpy as np
 
-from engine.api import GenerateRequest, Note, Piece, Region, Track
+from engine.api import Controls, GenerateRequest, Note, Piece, Region, Track
+from engine.probes import bar_ticks as ticks_per_bar
 
 Q = 480
 # (name, key, meter, [(pitch, quarters)]): four bars each, written for this check.
@@ -28,7 +29,13 @@ MELODIES = [
                                    (66, 1), (64, 3)]),
     ("folk", "F major", "4/4", [(65, 0.5), (67, 0.5), (69, 1), (72, 1), (69, 1), (70, 1), (69, 0.5),
                                 (67, 0.5), (65, 2), (67, 1), (69, 1), (67, 1), (64, 1), (65, 4)]),
+    ("jig", "D major", "6/8", [(74, 0.5), (73, 0.5), (71, 0.5), (69, 1), (66, 0.5), (67, 0.5), (69, 0.5),
+                               (71, 0.5), (69, 1), (67, 0.5), (66, 1), (69, 0.5), (74, 1), (76, 0.5),
+                               (78, 1.5), (74, 1.5)]),
+    ("polka", "C major", "2/4", [(60, 0.5), (64, 0.5), (67, 1), (65, 0.5), (69, 0.5), (72, 1), (71, 0.5),
+                                 (69, 0.5), (67, 0.5), (65, 0.5), (64, 1), (60, 1)]),
 ]
+DENSITIES = (-1.0, -0.5, 0.0, 0.5, 1.0)
 
 
 def melody_piece(key, meter, tune):
@@ -52,8 +59,7 @@ def melody_stats(notes, bar_ticks, bars):
 def run(gen, seeds=3):
     rows = {"given": [], "alone": [], "all voices": []}
     for name, key, meter, tune in MELODIES:
-        beats = int(meter.split("/")[0])
-        bar_ticks = beats * Q
+        bar_ticks = ticks_per_bar(meter)
         for seed in range(seeds):
             piece = melody_piece(key, meter, tune)
             rows["given"].append(melody_stats(piece.notes, bar_ticks, 4))
@@ -68,7 +74,23 @@ def run(gen, seeds=3):
     return {label: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for label, rs in rows.items()}
 
 
+def density_sweep(gen, seed=0):
+    """The melody continued alone by 4 bars (no harmonization first) at each note_density:
+    notes per bar, which must rise with it."""
+    out = {}
+    for d in DENSITIES:
+        counts = []
+        for name, key, meter, tune in MELODIES:
+            piece = melody_piece(key, meter, tune)
+            res = gen.generate(GenerateRequest("continue", piece, Region(["S"], 4, 8), num_candidates=4, seed=seed,
+                                               controls=Controls(note_density=d)))
+            counts += [len(c.notes) / 4 for c in res.candidates]
+        out[d] = float(np.mean(counts))
+    return out
+
+
 def report(gen, seeds=3):
+    sweep = density_sweep(gen)
     table = run(gen, seeds)
     print(f"\n### Melody continued by 4 bars after a harmonization ({len(MELODIES)} melodies written for "
           f"this check, {seeds} seeds, 4 candidates each, in a 16-bar piece)\n")
@@ -76,6 +98,10 @@ def report(gen, seeds=3):
     print("|---|---:|---:|---:|")
     for k in table["given"]:
         print(f"| {k} | {table['given'][k]:.2f} | {table['alone'][k]:.2f} | {table['all voices'][k]:.2f} |")
+    print("\nThe note density control, the same melodies continued alone (4 candidates each): notes per bar\n")
+    print("| note_density | " + " | ".join(f"{d:+.1f}" for d in sweep) + " |")
+    print("|---|" + "---:|" * len(sweep))
+    print("| notes per bar | " + " | ".join(f"{v:.2f}" for v in sweep.values()) + " |")
     return table
 
 

@@ -24,6 +24,8 @@ from engine.styles import ONE_VOICE, STYLES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
+# How the 1.0 checkpoints are decoded: cells committed per pass, bars of context left and right of a chunk.
+DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1)
 
 
 def pick_device(device=None):
@@ -67,7 +69,7 @@ def top_p_filter(logits, p):
 class NeuralGenerator(Generator):
     name = "gridcoco"
 
-    def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=3, right=1,
+    def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=None, right=None,
                  chunk_bars=4, repair=16, threads=None, styles=None):
         from engine.model import load_checkpoint
         self.device = pick_device(device)
@@ -86,7 +88,13 @@ class NeuralGenerator(Generator):
                 h.update(v.detach().cpu().numpy().tobytes())
             self.checksum, self.meta = h.hexdigest(), {}
         self.model = model
-        self.passes, self.left, self.right, self.chunk_bars = passes, left, right, chunk_bars
+        # How this checkpoint is decoded is part of it (meta "decoding"), so a kept checkpoint's jobs
+        # regenerate exactly after the defaults move on; arguments override it.
+        decoding = {**DECODING_1_0, **self.meta.get("decoding", {})}
+        self.cells_per_pass = decoding["cells_per_pass"]
+        self.left = decoding["left"] if left is None else left
+        self.right = decoding["right"] if right is None else right
+        self.passes, self.chunk_bars = passes, chunk_bars
         self.repair = repair          # strict voice-leading: at most this many rounds of re-sampling
         self.version = self.meta.get("version", "untrained")
         # The styles the checkpoint knows, in its embedding order (a 1.0 checkpoint: the chorales only).
@@ -117,7 +125,7 @@ class NeuralGenerator(Generator):
         return index
 
     def n_passes(self, n_cells):
-        return self.passes or int(min(16, max(4, math.ceil(n_cells / 8))))
+        return self.passes or int(min(16, max(4, math.ceil(n_cells / self.cells_per_pass))))
 
     @torch.inference_mode()
     def sample(self, prob, k, seed):

@@ -264,4 +264,5 @@ def default_limits():
     return dict(max_tracks=8, max_region_bars=32, max_piece_bars=512, max_candidates=8,
                 time_signatures=list(meters.SERVED), ticks_per_quarter=G.PPQ, grid="16th note",
                 pitch_range=[G.PITCH_LO, G.PITCH_HI], voices=list(G.VOICES), voice_slots=4,
-                monophonic_tracks=False, chordal_tracks=True, writes_drums=False)
+                monophonic_tracks=False, chordal_tracks=True, writes_drums=False,
+                styles=["chorale"])         # a backend that knows more says so (engine/styles.py)

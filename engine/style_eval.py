@@ -24,7 +24,7 @@ from engine.api import Controls
 from engine.eval_tasks import TASKS, fill, mean_se, nll_neural, regions, request_for, window
 from engine.metrics import piece_key, region_stats, summarize
 from engine.ngram import BOS, NgramModel, training_streams
-from engine.styles import load_split
+from engine.styles import ONE_VOICE, load_split
 
 MELODY_TASKS = {
     "infill": dict(TASKS["infill"], label="(a) 1-bar infill, the melody", voices=(0,)),
@@ -91,6 +91,30 @@ def evaluate_style(neural, style, n_regions, n_samples):
     return dict(style=style, pieces=len(test), ngram_s=built, mono=mono, rows=rows)
 
 
+def auto_confusion(neural, n_regions=40):
+    """How often `auto` reads each style's test music as that style: a 1-bar infill of every voice
+    the style has, the rest of an 8-bar window as context. {true style: {read style: share}}."""
+    from engine.style_infer import infer_style
+    out = {}
+    for index, style in enumerate(neural.styles):
+        test = load_split(style, "test")
+        task = MELODY_TASKS["infill"] if one_voice(test) else TASKS["infill"]
+        counts = dict.fromkeys(neural.styles, 0)
+        picks = regions(test, task, n_regions, seed=1)
+        for i, b in picks:
+            g, spb = test[i]
+            w0, w1, r0, r1 = window(g, spb, b, task)
+            free = np.zeros(g.shape, bool)
+            free[list(task["voices"]), r0:r1] = True
+            grid = np.where(free, G.MASK, g)
+            allowed = None if len(task["voices"]) == 1 else [k for k, s in enumerate(neural.styles) if s not in ONE_VOICE]
+            read, _ = infer_style(neural.model, grid[:, w0:w1], free[:, w0:w1], spb, (r0 - w0, r1 - w0),
+                                  neural.device, allowed)
+            counts[neural.styles[read]] += 1
+        out[style] = {k: v / max(len(picks), 1) for k, v in counts.items()}
+    return out
+
+
 def report(neural, n_regions=60, n_samples=30):
     results = [evaluate_style(neural, s, n_regions, n_samples) for s in neural.styles]
     print(f"\n### Each style's test split: NLL in nats per cell (ordered, teacher-forced), up to {n_regions} regions "
@@ -113,6 +137,13 @@ def report(neural, n_regions=60, n_samples=30):
                 if st:
                     cells = " | ".join(f"{st[k]:.2f}" if k in st else "-" for k in STATS)
                     print(f"| {r['style']} ({'real' if who == 'real' else 'GridCoco'}) | {row['task']} | {cells} |")
+    if len(neural.styles) > 1:
+        confusion = auto_confusion(neural)
+        print("\n### `style: auto` on each style's test split (1-bar infills, 8-bar windows): share read as\n")
+        print("| the music is | " + " | ".join(neural.styles) + " |")
+        print("|---|" + "---:|" * len(neural.styles))
+        for style, row in confusion.items():
+            print(f"| {style} | " + " | ".join(f"{100 * row[s]:.0f} %" for s in neural.styles) + " |")
     return results
 
 

@@ -14,3 +14,15 @@ def test_every_melody_is_harmonized_and_continued(ngram_gen):
     table = run(ngram_gen, seeds=1)
     assert set(table) == {"given", "alone", "all voices"}
     assert all(table[label]["notes per bar"] > 0 for label in table)
+
+
+def test_every_melody_fills_exactly_four_bars():
+    from engine.probes import bar_ticks
+    for name, key, meter, tune in MELODIES:
+        assert sum(q for _, q in tune) * Q == 4 * bar_ticks(meter), name
+
+
+def test_the_density_sweep_has_a_row_per_setting(ngram_gen):
+    from engine.continuation_eval import DENSITIES, density_sweep
+    sweep = density_sweep(ngram_gen)
+    assert list(sweep) == list(DENSITIES) and sweep[-1.0] < sweep[1.0]
