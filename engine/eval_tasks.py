@@ -42,6 +42,7 @@ def nll_neural(model, g, spb, w0, w1, r0, r1, voices, device, bs=128, style=None
     x = g[:, w0:w1]
     region = np.zeros(x.shape, bool)
     region[list(voices), r0 - w0:r1 - w0] = True
+    region &= x != G.PAD                                   # a voice the piece does not have is not scored
     cells = np.flatnonzero(region.T)                       # raster order
     M = len(cells)
     flat = np.repeat(x.T.reshape(1, -1), M, 0)            # (M, W*4) raster
@@ -64,7 +65,7 @@ def nll_neural(model, g, spb, w0, w1, r0, r1, voices, device, bs=128, style=None
 def nll_ngram(ng, g, r0, r1, voices):
     m = ng.order - 1
     s = np.concatenate([np.full(m, BOS, np.int64), G.raster(g)])
-    idx = np.array([t * 4 + v for t in range(r0, r1) for v in range(4) if v in voices]) + m
+    idx = np.array([t * 4 + v for t in range(r0, r1) for v in range(4) if v in voices and g[v, t] != G.PAD]) + m
     p = ng.probs(np.stack([s[idx - m + k] for k in range(m)], 1))
     return -np.log(p[np.arange(len(idx)), s[idx]]), s[idx]
 

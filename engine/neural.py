@@ -25,7 +25,10 @@ from engine.styles import ONE_VOICE, STYLES
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # How the 1.0 checkpoints are decoded: cells committed per pass, bars of context left and right of a chunk.
-DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1)
+# hold_bias: a logit added to HOLD everywhere (< 0: notes start more often), calibrating what confidence-ordered
+# unmasking does to density (it commits the confident HOLDs first, so written notes come out long).
+# bf16: run the model under bfloat16 autocast (faster where the CPU or GPU has bf16 matrix units).
+DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False)
 
 
 def pick_device(device=None):
@@ -91,7 +94,8 @@ class NeuralGenerator(Generator):
         # How this checkpoint is decoded is part of it (meta "decoding"), so a kept checkpoint's jobs
         # regenerate exactly after the defaults move on; arguments override it.
         decoding = {**DECODING_1_0, **self.meta.get("decoding", {})}
-        self.cells_per_pass = decoding["cells_per_pass"]
+        self.cells_per_pass, self.hold_bias = decoding["cells_per_pass"], decoding["hold_bias"]
+        self.bf16 = decoding["bf16"]
         self.left = decoding["left"] if left is None else left
         self.right = decoding["right"] if right is None else right
         self.passes, self.chunk_bars = passes, chunk_bars
@@ -104,8 +108,8 @@ class NeuralGenerator(Generator):
         return Capabilities(
             name=self.name, version=self.version, checksum=self.checksum,
             training_data=self.meta.get("training_data", "none (randomly initialised)"),
-            licence="Weights: trained by this project. Data: music21 corpus (BSD-3-Clause package; "
-                    "the Bach chorale encodings are public domain).",
+            licence=self.meta.get("licence", "Weights: trained by this project. Data: music21 corpus (BSD-3-Clause "
+                                             "package; the Bach chorale encodings are public domain)."),
             operations=list(OPERATIONS), controls=self.controls(), limits={**default_limits(), "styles": self.styles},
             device=self.device)
 
@@ -129,6 +133,10 @@ class NeuralGenerator(Generator):
 
     @torch.inference_mode()
     def sample(self, prob, k, seed):
+        with torch.autocast(self.device.split(":")[0], torch.bfloat16, enabled=self.bf16):
+            return self._sample(prob, k, seed)
+
+    def _sample(self, prob, k, seed):
         gen = torch.Generator().manual_seed(seed)
         dev = self.device
         x = torch.from_numpy(prob.grid).to(dev)[None].repeat(k, 1, 1)       # (K, 4, T)
@@ -138,6 +146,7 @@ class NeuralGenerator(Generator):
         f1 = prob.f0 + prob.allowed.shape[1]
         allowed[:, prob.f0:f1] = torch.from_numpy(prob.allowed).to(dev)
         bias[:, prob.f0:f1] = torch.from_numpy(prob.bias).to(dev)
+        bias[..., G.HOLD] += self.hold_bias
         pos_all = torch.from_numpy(G.positions(prob.n_frames, prob.spb)).to(dev)
         score, count = torch.zeros(k, device=dev), 0
         style = torch.full((k,), self.style_of(prob), dtype=torch.long, device=dev)

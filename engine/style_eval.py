@@ -54,7 +54,7 @@ def nll_ngram_rows(ng, g, r0, r1, voices, mono):
         idx = np.arange(r0, r1) + m
     else:
         s = np.concatenate([np.full(m, BOS, np.int64), G.raster(g)])
-        idx = np.array([t * 4 + v for t in range(r0, r1) for v in range(4) if v in voices]) + m
+        idx = np.array([t * 4 + v for t in range(r0, r1) for v in range(4) if v in voices and g[v, t] != G.PAD]) + m
     p = ng.probs(np.stack([s[idx - m + k] for k in range(m)], 1))
     return -np.log(p[np.arange(len(idx)), s[idx]])
 

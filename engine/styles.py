@@ -20,6 +20,15 @@ STYLES = {
     "renaissance": "Renaissance polyphony (Palestrina's masses, Monteverdi's madrigals): four voices",
     "quartet": "classical string quartets (Haydn, Mozart, Beethoven): four voices",
 }
+# What the corpus says about each style's encodings (music21/corpus/license.txt and the files).
+LICENCES = {
+    "chorale": "Bach chorale encodings: public domain",
+    "folk": "Essen folk songs: permission for non-commercial distribution and use (essenFolksong/license.txt); "
+            "O'Neill's and Ryan's ABC transcriptions: contributed to music21",
+    "renaissance": "Palestrina encodings: Copyright 2000 John Miller, 'refer to licensing agreement'; "
+                   "Monteverdi madrigals: distributed with music21",
+    "quartet": "Haydn, Mozart and Beethoven quartet encodings: distributed with music21",
+}
 ONE_VOICE = {"folk"}          # styles whose data is a melody alone
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE_DIR = os.path.join(HERE, "data", "styles")

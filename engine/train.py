@@ -72,7 +72,7 @@ PRESETS = {
                 n_valid=1024, workers=6, amp=True, threads=4),
     # Fine-tunes the shipped 1.0 chorale checkpoint on the four styles; the chorales keep the largest share
     # so what the 1.0 model knew is not forgotten. About 1.4 s/step on 2 idle cores.
-    "styles": dict(init_from=CHECKPOINT, styles="chorale,folk,renaissance,quartet",
+    "styles": dict(init_from=CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.0.pt"), styles="chorale,folk,renaissance,quartet",
                    style_share="chorale=0.4,folk=0.2,renaissance=0.25,quartet=0.15", lr=3e-4, warmup=100,
                    steps=2500, batch_size=32, eval_every=500, n_valid=96, threads=2, out="/tmp/gridcoco-styles.pt"),
     "tiny": dict(d_model=64, n_layer=2, n_head=2, d_ff=128, steps=60, batch_size=16, eval_every=30,
@@ -233,6 +233,8 @@ def save(cfg, mcfg, state, history, step, train_s, device, names=("chorale",)):
             "renaissance": "Palestrina masses and Monteverdi madrigals", "quartet": "Haydn, Mozart and Beethoven string quartets"}
     meta = dict(version=f"{__version__}+{time.strftime('%Y%m%d')}", hardware=hw, train_seconds=round(train_s),
                 steps=step, data_sha256=data_sha256(names), styles=list(names),
+                licence="Weights: trained by this project. Data: music21 corpus (BSD-3-Clause package; some "
+                        "encodings restrict commercial use): " + "; ".join(S.LICENCES[n] for n in names) + ".",
                 training_data="; ".join(what[n] for n in names) + " from the music21 10.5.1 corpus "
                               "(engine/data/splits/), transposed by -6..+5 semitones"
                               + (f"; fine-tuned from {os.path.basename(cfg.init_from)}" if cfg.init_from else ""))
