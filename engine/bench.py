@@ -91,7 +91,7 @@ def record_matmuls(gen, req):
 
 
 @torch.inference_mode()
-def floor_time(calls, n_head, device, sync, reps=5):
+def floor_time(calls, n_head, device, sync, reps=5, bf16=False):
     xs, inputs = [], {}               # one random input per distinct shape
     for kind, m, shape in calls:
         key = (kind, tuple(shape))
@@ -101,16 +101,17 @@ def floor_time(calls, n_head, device, sync, reps=5):
                            else torch.randn(3, B, n_head, T, C // n_head, device=device))
         xs.append((kind, m, inputs[key]))
     best = float("inf")
-    for _ in range(reps):
-        sync()
-        t = time.perf_counter()
-        for kind, m, x in xs:
-            if kind == "linear":
-                F.linear(x, m.weight, m.bias)
-            else:
-                F.scaled_dot_product_attention(x[0], x[1], x[2])
-        sync()
-        best = min(best, time.perf_counter() - t)
+    with torch.autocast(device.split(":")[0], torch.bfloat16, enabled=bf16):     # as the checkpoint decodes
+        for _ in range(reps):
+            sync()
+            t = time.perf_counter()
+            for kind, m, x in xs:
+                if kind == "linear":
+                    F.linear(x, m.weight, m.bias)
+                else:
+                    F.scaled_dot_product_attention(x[0], x[1], x[2])
+            sync()
+            best = min(best, time.perf_counter() - t)
     return best
 
 
@@ -130,7 +131,8 @@ def main():
     dev = gen.device
     sync = torch.cuda.synchronize if dev.startswith("cuda") else (lambda: None)
     print(f"{gen.name} {gen.version} ({gen.model.n_params() / 1e6:.2f}M params) on {dev}, "
-          f"{torch.get_num_threads()} threads, torch {torch.__version__}; model load {load_s * 1e3:.0f} ms\n")
+          f"{torch.get_num_threads()} threads, torch {torch.__version__}; model load {load_s * 1e3:.0f} ms; "
+          f"decoding {'bf16' if gen.bf16 else 'fp32'}, {gen.cells_per_pass} cells a pass\n")
     rows = []
     for name, req in scenarios().items():
         for i in range(3):          # warm up
@@ -139,7 +141,7 @@ def main():
         p50, p99 = timed(gen, req, args.runs, sync)
         calls = record_matmuls(gen, req)
         passes = sum(1 for k, m, _ in calls if m is gen.model.head)
-        fl = floor_time(calls, gen.model.cfg.n_head, dev, sync)
+        fl = floor_time(calls, gen.model.cfg.n_head, dev, sync, bf16=gen.bf16)
         rows.append([name, passes, p50, p99, fl, req])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ngram = None

@@ -18,7 +18,7 @@ from engine import grid as G
 from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
 from engine.metrics import teacher_marks
-from engine.problem import chunks, default_limits
+from engine.problem import HOLD_BIAS, chunks, default_limits
 from engine.style_infer import infer_style
 from engine.styles import ONE_VOICE, STYLES
 
@@ -28,7 +28,9 @@ CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # hold_bias: a logit added to HOLD everywhere (< 0: notes start more often), calibrating what confidence-ordered
 # unmasking does to density (it commits the confident HOLDs first, so written notes come out long).
 # bf16: run the model under bfloat16 autocast (faster where the CPU or GPU has bf16 matrix units).
-DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False)
+# dense_rests: a note_density above 0 also takes the HOLD bias off REST, so "more notes" means more
+# onsets, not notes cut short by rests (1.0 only biased HOLD: a lone melody at +1 got more rests).
+DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False)
 
 
 def pick_device(device=None):
@@ -95,7 +97,7 @@ class NeuralGenerator(Generator):
         # regenerate exactly after the defaults move on; arguments override it.
         decoding = {**DECODING_1_0, **self.meta.get("decoding", {})}
         self.cells_per_pass, self.hold_bias = decoding["cells_per_pass"], decoding["hold_bias"]
-        self.bf16 = decoding["bf16"]
+        self.bf16, self.dense_rests = decoding["bf16"], decoding["dense_rests"]
         self.left = decoding["left"] if left is None else left
         self.right = decoding["right"] if right is None else right
         self.passes, self.chunk_bars = passes, chunk_bars
@@ -122,8 +124,14 @@ class NeuralGenerator(Generator):
         if prob.style != "auto":
             return self.styles.index(prob.style)
         several = prob.free[1:].any()          # a one-voice style (folk) never learned to write under a tune
+        lone = not several and (prob.grid[1:] == G.PAD).all()
+        tune = [i for i, s in enumerate(self.styles) if s in ONE_VOICE]
+        if lone and tune:                      # a melody alone, written alone: the style of lone melodies
+            prob.warnings.append(f"style: auto read the piece as {self.styles[tune[0]]} (a melody alone)")
+            return tune[0]
         allowed = [i for i, s in enumerate(self.styles) if not (several and s in ONE_VOICE)] or [0]
-        index, losses = infer_style(self.model, prob.grid, prob.free, prob.spb, prob.region, self.device, allowed)
+        index, losses = infer_style(self.model, prob.grid, prob.free, prob.spb, prob.region, self.device, allowed,
+                                    self.styles)
         if losses is not None:
             prob.warnings.append(f"style: auto read the piece as {self.styles[index]}")
         return index
@@ -147,6 +155,8 @@ class NeuralGenerator(Generator):
         allowed[:, prob.f0:f1] = torch.from_numpy(prob.allowed).to(dev)
         bias[:, prob.f0:f1] = torch.from_numpy(prob.bias).to(dev)
         bias[..., G.HOLD] += self.hold_bias
+        if self.dense_rests and prob.note_density > 0:
+            bias[..., G.REST] -= HOLD_BIAS * prob.note_density
         pos_all = torch.from_numpy(G.positions(prob.n_frames, prob.spb)).to(dev)
         score, count = torch.zeros(k, device=dev), 0
         style = torch.full((k,), self.style_of(prob), dtype=torch.long, device=dev)

@@ -42,6 +42,7 @@ class Problem:
     top_p: float = 1.0
     strict: bool = False      # strict voice-leading: re-sample what a teacher would mark
     style: str = "auto"       # the style asked for (the backend resolves auto)
+    note_density: float = 0.0  # the control, for backends that apply more than the HOLD bias
     warnings: list = field(default_factory=list)
 
     @property
@@ -59,7 +60,8 @@ def build_problem(req, caps):
                    spb=r.spb, slots=slots, region=(r.r0, r.r1), shift=shift, key=key,
                    velocity=velocity, keep=[n for _, n in r.keep], keep_onsets=keep_onsets,
                    warnings=r.warnings, temperature=req.controls.temperature, top_p=req.controls.top_p,
-                   strict=req.controls.strict_voice_leading, style=req.controls.style)
+                   strict=req.controls.strict_voice_leading, style=req.controls.style,
+                   note_density=req.controls.note_density)
     return apply_cue_targets(prob, req.controls.cue_targets)     # cadences and hits at the picture's cues
 
 

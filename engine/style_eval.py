@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -24,7 +25,7 @@ from engine.api import Controls
 from engine.eval_tasks import TASKS, fill, mean_se, nll_neural, regions, request_for, window
 from engine.metrics import piece_key, region_stats, summarize
 from engine.ngram import BOS, NgramModel, training_streams
-from engine.styles import ONE_VOICE, load_split
+from engine.styles import load_split
 
 MELODY_TASKS = {
     "infill": dict(TASKS["infill"], label="(a) 1-bar infill, the melody", voices=(0,)),
@@ -94,7 +95,6 @@ def evaluate_style(neural, style, n_regions, n_samples):
 def auto_confusion(neural, n_regions=40):
     """How often `auto` reads each style's test music as that style: a 1-bar infill of every voice
     the style has, the rest of an 8-bar window as context. {true style: {read style: share}}."""
-    from engine.style_infer import infer_style
     out = {}
     for index, style in enumerate(neural.styles):
         test = load_split(style, "test")
@@ -107,9 +107,9 @@ def auto_confusion(neural, n_regions=40):
             free = np.zeros(g.shape, bool)
             free[list(task["voices"]), r0:r1] = True
             grid = np.where(free, G.MASK, g)
-            allowed = None if len(task["voices"]) == 1 else [k for k, s in enumerate(neural.styles) if s not in ONE_VOICE]
-            read, _ = infer_style(neural.model, grid[:, w0:w1], free[:, w0:w1], spb, (r0 - w0, r1 - w0),
-                                  neural.device, allowed)
+            prob = SimpleNamespace(grid=grid[:, w0:w1], free=free[:, w0:w1], spb=spb, region=(r0 - w0, r1 - w0),
+                                   style="auto", warnings=[])
+            read = neural.style_of(prob)            # what a request with style auto would write in
             counts[neural.styles[read]] += 1
         out[style] = {k: v / max(len(picks), 1) for k, v in counts.items()}
     return out

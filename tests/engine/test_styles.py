@@ -10,7 +10,7 @@ from engine.checks import check_request
 from engine.model import GridCoco, ModelConfig
 from engine.neural import NeuralGenerator
 from engine.problem import build_problem
-from engine.style_infer import infer_style
+from engine.style_infer import PRIOR, infer_style
 from engine.testing import satb_piece
 
 STYLES = ["chorale", "folk", "renaissance", "quartet"]
@@ -55,8 +55,10 @@ def test_each_style_writes_differently_and_each_is_deterministic_for_a_seed(styl
 def test_auto_writes_in_the_style_that_explains_the_context_best(styled):
     req = infill("auto")
     prob = build_problem(req, styled.capabilities())
-    index, losses = infer_style(styled.model, prob.grid, prob.free, prob.spb, prob.region, "cpu", [0, 2, 3])
-    assert len(losses) == 4 and losses[1] == float("inf") and index == min((0, 2, 3), key=losses.__getitem__)
+    index, losses = infer_style(styled.model, prob.grid, prob.free, prob.spb, prob.region, "cpu", [0, 2, 3], STYLES)
+    prior = [PRIOR.get(s, 0.0) for s in STYLES]
+    assert len(losses) == 4 and losses[1] == float("inf")
+    assert index == min((0, 2, 3), key=lambda k: losses[k] + prior[k])      # folk is not offered for four voices
     res = styled.generate(req)
     assert notes(res) == notes(styled.generate(infill(STYLES[index])))
     assert f"style: auto read the piece as {STYLES[index]}" in res.warnings
@@ -90,9 +92,11 @@ def test_a_jig_in_6_8_is_learned_as_it_is_served_two_bars_of_3_4_at_double_time(
 
 def test_auto_never_picks_a_one_voice_style_to_write_several_voices(styled, monkeypatch):
     import engine.neural as N
-    monkeypatch.setattr(N, "infer_style", lambda *a: (a[-1][0], [0.0] * 4) if 1 not in a[-1] else (1, [0.0] * 4))
+    monkeypatch.setattr(N, "infer_style", lambda *a: (a[6][0], [0.0] * 4) if 1 not in a[6] else (1, [0.0] * 4))
     prob = build_problem(infill("auto"), styled.capabilities())
     assert styled.style_of(prob) == 0                            # folk (1) was not offered
     melody = GenerateRequest("continue", satb_piece(4), Region([0], 4, 5), controls=Controls(style="auto"), seed=1)
     melody.piece.tracks, melody.piece.notes = melody.piece.tracks[:1], [n for n in melody.piece.notes if n.track == 0]
-    assert styled.style_of(build_problem(melody, styled.capabilities())) == 1   # a melody alone may be folk
+    prob = build_problem(melody, styled.capabilities())
+    assert styled.style_of(prob) == 1                             # a melody alone, written alone: folk
+    assert "style: auto read the piece as folk (a melody alone)" in prob.warnings
