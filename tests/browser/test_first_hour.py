@@ -44,6 +44,10 @@ def test_first_hour(studio_server, new_page, width, height):
     ana.select_option("#ai-voice", label="all voices")
     ana.get_by_text("More controls").click()
     expect(ana.locator("[data-control=stay_in_key]")).to_be_checked()  # the piece has a key
+    # The styles the shipped checkpoint knows, read from its capabilities; auto reads the piece.
+    assert ana.locator("[data-control=style] option").all_inner_texts() == ["auto", "chorale", "folk", "renaissance",
+                                                                            "quartet"]
+    expect(ana.locator("[data-control=style]")).to_have_value("auto")
     ana.get_by_text("More controls").click()
     ana.locator("#ai-accept").click()
     ana.wait_for_function("Object.values(window.studio.room.view.notes).some(n => n.author.kind === 'model')")
