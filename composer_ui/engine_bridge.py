@@ -6,6 +6,8 @@ the one STUDIO_GENERATOR backend (a dotted path), each loaded on first use (mode
 bookkeeping; this module is its only user). Whatever talks to a model takes ``model``, a registry name
 (None: the default model).
 """
+import os
+
 from django.conf import settings
 
 from engine import checks, cue_targets
@@ -134,7 +136,7 @@ def run_kept(request: dict, name: str, checksum: str):
         return None
     if checksum not in _kept:
         path = kept_checkpoint(checksum)
-        _kept[checksum] = path and (path.rsplit("/", 1)[-1], NeuralGenerator(path))
+        _kept[checksum] = path and (os.path.basename(path), NeuralGenerator(path))
     if not _kept[checksum]:
         return None
     file, gen = _kept[checksum]

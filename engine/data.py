@@ -111,11 +111,16 @@ _loaded = None
 def load_all():
     global _loaded
     if _loaded is None:
-        d = np.load(CACHE)
-        ends = np.cumsum(d["lengths"])
-        _loaded = {str(n): (d["cells"][:, e - l:e].astype(np.int64), int(s))
-                   for n, l, e, s in zip(d["names"], d["lengths"], ends, d["spb"])}
+        _loaded = read_cache(CACHE)
     return _loaded
+
+
+def read_cache(path):
+    """A cache written by build() (or engine/style_data.py) -> {name: (grid (4, T) int64, cells per bar)}."""
+    d = np.load(path)
+    ends = np.cumsum(d["lengths"])
+    return {str(n): (d["cells"][:, e - l:e].astype(np.int64), int(s))
+            for n, l, e, s in zip(d["names"], d["lengths"], ends, d["spb"])}
 
 
 def split_names(split):

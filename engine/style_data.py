@@ -33,10 +33,8 @@ import numpy as np
 from engine import grid as G
 from engine.api import UnsupportedRequest
 from engine.meters import mapping
+from engine.styles import CACHE_DIR, SPLITS
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CACHE_DIR = os.path.join(HERE, "data", "styles")
-SPLITS = os.path.join(HERE, "data", "splits")
 
 
 def _corpus_root():

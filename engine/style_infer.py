@@ -45,9 +45,10 @@ def infer_style(model, grid, free, spb, region, device, allowed=None, names=()):
     x = torch.where(probe, torch.tensor(G.MASK), g).to(device)[None].repeat(k, 1, 1)
     pos = torch.from_numpy(G.positions(w1 - w0, spb, w0)).to(device)[None].expand(k, -1)
     logits = model(x, pos, None, torch.tensor(choices, device=device))     # (k, 4, W, V)
-    target = g.to(device)[probe.to(device)]
+    probe = probe.to(device)
+    target = g.to(device)[probe]
     losses = [float("inf")] * n
     for row, s in enumerate(choices):
-        losses[s] = F.cross_entropy(logits[row][probe.to(device)].float(), target).item()
+        losses[s] = F.cross_entropy(logits[row][probe].float(), target).item()
     prior = [PRIOR.get(name, 0.0) for name in names] + [0.0] * (n - len(names))
     return min(choices, key=lambda s: losses[s] + prior[s]), losses

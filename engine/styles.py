@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
 from engine import data as chorale_data
 
 STYLES = {
@@ -44,10 +42,7 @@ def available():
 
 def _all(style):
     if style not in _loaded:
-        d = np.load(os.path.join(CACHE_DIR, f"{style}.npz"))
-        ends = np.cumsum(d["lengths"])
-        _loaded[style] = {str(n): (d["cells"][:, e - n_:e].astype(np.int64), int(s))
-                          for n, n_, e, s in zip(d["names"], d["lengths"], ends, d["spb"])}
+        _loaded[style] = chorale_data.read_cache(os.path.join(CACHE_DIR, f"{style}.npz"))
     return _loaded[style]
 
 
