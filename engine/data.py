@@ -117,10 +117,10 @@ def load_all():
 
 def read_cache(path):
     """A cache written by build() (or engine/style_data.py) -> {name: (grid (4, T) int64, cells per bar)}."""
-    d = np.load(path)
-    ends = np.cumsum(d["lengths"])
-    return {str(n): (d["cells"][:, e - l:e].astype(np.int64), int(s))
-            for n, l, e, s in zip(d["names"], d["lengths"], ends, d["spb"])}
+    with np.load(path) as d:     # each d[key] decompresses the whole array again: read each once
+        cells, lengths, names, spb = d["cells"], d["lengths"], d["names"], d["spb"]
+    ends = np.cumsum(lengths)
+    return {str(n): (cells[:, e - l:e].astype(np.int64), int(s)) for n, l, e, s in zip(names, lengths, ends, spb)}
 
 
 def split_names(split):
