@@ -17,6 +17,7 @@ import torch
 from engine import grid as G
 from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
+from engine.leaps import leap_cost
 from engine.metrics import teacher_marks
 from engine.problem import HOLD_BIAS, chunks, default_limits
 from engine.style_infer import infer_style
@@ -30,7 +31,8 @@ CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # bf16: run the model under bfloat16 autocast (faster where the CPU or GPU has bf16 matrix units).
 # dense_rests: a note_density above 0 also takes the HOLD bias off REST, so "more notes" means more
 # onsets, not notes cut short by rests (1.0 only biased HOLD: a lone melody at +1 got more rests).
-DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False)
+DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False,
+                    repair_leap_cost=0.0)
 
 
 def pick_device(device=None):
@@ -75,7 +77,7 @@ class NeuralGenerator(Generator):
     name = "gridcoco"
 
     def __init__(self, checkpoint=None, model=None, device=None, passes=None, left=None, right=None,
-                 chunk_bars=4, repair=16, threads=None, styles=None):
+                 chunk_bars=4, repair=16, threads=None, styles=None, decoding=None):
         from engine.model import load_checkpoint
         self.device = pick_device(device)
         if threads:
@@ -95,9 +97,10 @@ class NeuralGenerator(Generator):
         self.model = model
         # How this checkpoint is decoded is part of it (meta "decoding"), so a kept checkpoint's jobs
         # regenerate exactly after the defaults move on; arguments override it.
-        decoding = {**DECODING_1_0, **self.meta.get("decoding", {})}
+        decoding = {**DECODING_1_0, **self.meta.get("decoding", {}), **(decoding or {})}
         self.cells_per_pass, self.hold_bias = decoding["cells_per_pass"], decoding["hold_bias"]
         self.bf16, self.dense_rests = decoding["bf16"], decoding["dense_rests"]
+        self.repair_leap_cost = decoding["repair_leap_cost"]      # engine/leaps.py
         self.left = decoding["left"] if left is None else left
         self.right = decoding["right"] if right is None else right
         self.passes, self.chunk_bars = passes, chunk_bars
@@ -216,19 +219,23 @@ class NeuralGenerator(Generator):
         K, _, W = x.shape
         xs, free = x.cpu().numpy(), todo.cpu().numpy()
         redo = np.zeros((K, 4, W), bool)
+        leaps = np.zeros((K, 4, W, G.VOCAB), np.float32)
         for k in range(K):
             for v, t in teacher_marks(xs[k], 0, W):
                 redo[k, v, t] |= free[v, t]
+                if free[v, t] and self.repair_leap_cost:
+                    leaps[k, v, t] = leap_cost(xs[k, v], t, self.repair_leap_cost)
         if not redo.any():
             return False
         redo = torch.from_numpy(redo).to(x.device)
+        bias = bias[None] - torch.from_numpy(leaps).to(x.device)
         old = x.clone()
         x[redo] = G.MASK
         logp = self.model(x, pos[None].expand(K, W), None, style).float().log_softmax(-1)
         ok = allowed[None].expand(K, -1, -1, -1).clone()
         ok[..., :G.N_SPECIAL] = False                       # keep the rhythm: pitches only
         ok.scatter_(-1, old[..., None], False)              # and a different one
-        z = top_p_filter((logp / temp + bias[None]).masked_fill(~ok, float("-inf")), top_p)
+        z = top_p_filter((logp / temp + bias).masked_fill(~ok, float("-inf")), top_p)
         u = torch.rand(z.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
         tok = (z - torch.log(-torch.log(u))).argmax(-1)
         tok = torch.where(torch.isinf(z.max(-1).values), old, tok)

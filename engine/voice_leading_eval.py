@@ -133,13 +133,14 @@ def unseen(gen, strict=None):
     return pooled(rows)
 
 
-def bach(regions=30, bars=4, gen=None, strict=None):
-    """Bach's chorales (test split): his own figures on every chorale and on `regions` passages
-    and, with `gen`, the model's harmonization of the sopranos of those passages."""
+def bach(regions=30, bars=4, gen=None, strict=None, split="test"):
+    """Bach's chorales (the test split; decoding settings are chosen on "valid"): his own figures on
+    every chorale and on `regions` passages and, with `gen`, the model's harmonization of the
+    sopranos of those passages."""
     from engine.data import load_split
     from engine.music import key_name
     from engine.metrics import piece_key
-    split = load_split("test")
+    split = load_split(split)
     whole = pooled([figures(g, g.shape[1] / spb) for g, spb in split])      # his rates on every chorale
     pieces = [(g, spb) for g, spb in split if g.shape[1] >= bars * spb]
     real, made = [], []
