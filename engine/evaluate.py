@@ -84,7 +84,8 @@ def run(args):
     cue_eval.report([("GridCoco", neural), ("n-gram", ngram)])   # 5. landing on the picture's cues
     voice_leading_eval.report(neural)                           # 6. what a teacher would mark
     reach.report(neural)                                        # 7. every meter x texture x operation
-    style_eval.report(neural, args.style_regions)               # 8. each style against its own n-gram
+    if args.style_regions:
+        style_eval.report(neural, args.style_regions)           # 8. each style against its own n-gram
 
 
 def report(results, args, n_pieces):
@@ -126,5 +127,5 @@ if __name__ == "__main__":
     ap.add_argument("--device", default=None)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=None, help="also write the numbers to this file")
-    ap.add_argument("--style-regions", dest="style_regions", type=int, default=60, help="regions per style and task")
+    ap.add_argument("--style-regions", dest="style_regions", type=int, default=60, help="regions per style and task (0: leave section 8 to engine.style_eval)")
     run(ap.parse_args())
