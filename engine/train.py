@@ -1,5 +1,5 @@
 """
-Train GridCoco from scratch on the committed chorale split.
+Train GridCoco on the committed splits: from scratch, or on from a checkpoint (init_from).
 
     python -m engine.train --preset cpu          # the short recipe: <= 60 min on 2 CPU cores
     python -m engine.train --preset gpu          # the shipped checkpoint's recipe (one H100/H200)

@@ -1,0 +1,48 @@
+"""engine/train.py: the presets, and a fine-tune that goes on from a styled checkpoint."""
+import json
+import os
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from engine.train import PRESETS, parse_args, train  # noqa: E402
+
+
+def test_the_four_style_cpu_recipe_is_from_scratch_and_timed_under_an_hour():
+    cfg = parse_args(["--preset", "cpu-styles"])
+    assert not cfg.init_from and cfg.threads == 2
+    assert cfg.steps == 0 and 0 < cfg.budget_s <= 3300       # validation included, loading on top
+    assert cfg.styles.split(",") == ["chorale", "folk", "renaissance", "quartet"]
+
+
+def test_the_1_2_recipe_goes_on_from_the_kept_1_1_file():
+    cfg = parse_args(["--preset", "styles-2"])
+    assert os.path.exists(cfg.init_from) and cfg.init_from.endswith("gridcoco-1.1.pt")
+    assert cfg.keep == "last" and json.loads(cfg.decoding)["repair_leap_cost"] > 0
+
+
+def _tiny(tmp_path, name, **kw):
+    args = ["--preset", "tiny", "--steps", "4", "--eval_every", "2", "--n_valid", "8", "--warmup", "2",
+            "--styles", "chorale,folk", "--out", str(tmp_path / name)]
+    for k, v in kw.items():
+        args += [f"--{k}", str(v)]
+    train(parse_args(args))
+    return torch.load(tmp_path / name, weights_only=True)
+
+
+def test_a_styled_checkpoint_goes_on_with_its_own_style_embedding_and_decoding(tmp_path):
+    first = _tiny(tmp_path, "a.pt", decoding='{"hold_bias": -1.0}')
+    assert first["meta"]["styles"] == ["chorale", "folk"] and first["meta"]["decoding"] == {"hold_bias": -1.0}
+    assert first["model"]["style.weight"].abs().sum() > 0
+    second = _tiny(tmp_path, "b.pt", init_from=tmp_path / "a.pt", keep="last", lr=1e-9, min_lr=1e-9,
+                   decoding='{"repair_leap_cost": 0.5}')
+    assert second["meta"]["decoding"] == {"hold_bias": -1.0, "repair_leap_cost": 0.5}
+    # kept, not zeroed; an lr of 1e-9 barely moves it, and "last" saved the step-4 weights
+    assert torch.allclose(second["model"]["style.weight"].float(), first["model"]["style.weight"].float(), atol=1e-3)
+    assert second["history"][-1]["step"] == 4 and second["meta"]["steps"] == 4
+
+
+def test_presets_name_only_config_fields():
+    for name, preset in PRESETS.items():
+        parse_args(["--preset", name])
