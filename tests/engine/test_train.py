@@ -16,7 +16,7 @@ def test_the_four_style_cpu_recipe_is_from_scratch_and_timed_under_an_hour():
     assert cfg.styles.split(",") == ["chorale", "folk", "renaissance", "quartet"]
 
 
-def test_the_1_2_recipe_goes_on_from_the_kept_1_1_file():
+def test_the_folk_fine_tune_goes_on_from_the_kept_1_1_file():
     cfg = parse_args(["--preset", "styles-2"])
     assert os.path.exists(cfg.init_from) and cfg.init_from.endswith("gridcoco-1.1.pt")
     assert cfg.keep == "last" and json.loads(cfg.decoding)["repair_leap_cost"] > 0
