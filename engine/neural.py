@@ -219,16 +219,16 @@ class NeuralGenerator(Generator):
         K, _, W = x.shape
         xs, free = x.cpu().numpy(), todo.cpu().numpy()
         redo = np.zeros((K, 4, W), bool)
-        leaps = np.zeros((K, 4, W, G.VOCAB), np.float32)
+        leaps = np.zeros((K, 4, W, G.VOCAB), np.float32) if self.repair_leap_cost else None
         for k in range(K):
             for v, t in teacher_marks(xs[k], 0, W):
                 redo[k, v, t] |= free[v, t]
-                if free[v, t] and self.repair_leap_cost:
+                if free[v, t] and leaps is not None:
                     leaps[k, v, t] = leap_cost(xs[k, v], t, self.repair_leap_cost)
         if not redo.any():
             return False
         redo = torch.from_numpy(redo).to(x.device)
-        bias = bias[None] - torch.from_numpy(leaps).to(x.device)
+        bias = bias[None] if leaps is None else bias[None] - torch.from_numpy(leaps).to(x.device)
         old = x.clone()
         x[redo] = G.MASK
         logp = self.model(x, pos[None].expand(K, W), None, style).float().log_softmax(-1)
