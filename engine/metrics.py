@@ -66,20 +66,27 @@ def parallel_motions(grid, t0, t1, snd=None, start=None):
     return out
 
 
-def teacher_marks(grid, t0, t1):
-    """{(voice, onset cell)} of the notes a teacher would mark at sonorities starting in [t0, t1):
-    both notes of a parallel fifth or octave, both of a crossing (a voice below the one beneath it),
-    and both of a gap wider than an octave between soprano and alto or alto and tenor."""
+def mark_pairs(grid, t0, t1):
+    """{((voice, onset cell), (voice, onset cell))}: the pairs of notes a teacher would mark at
+    sonorities starting in [t0, t1), upper voice first: a parallel fifth or octave, a crossing (a
+    voice below the one beneath it), a gap wider than an octave between soprano and alto or alto
+    and tenor."""
     snd, start = sounding(grid), onset_cells(grid)
-    marks = {cell for _, a, b in parallel_motions(grid, t0, t1, snd, start) for cell in (a, b)}
+    pairs = {(a, b) for _, a, b in parallel_motions(grid, t0, t1, snd, start)}
     for t in np.flatnonzero((grid >= G.N_SPECIAL).any(0)[:t1]):
         if t < t0:
             continue
         for v in range(3):
             hi, lo = snd[v, t], snd[v + 1, t]
             if hi and lo and (hi < lo or (v < 2 and hi - lo > 12)):
-                marks |= {(v, int(start[v, t])), (v + 1, int(start[v + 1, t]))}
-    return marks
+                pairs.add(((v, int(start[v, t])), (v + 1, int(start[v + 1, t]))))
+    return pairs
+
+
+def teacher_marks(grid, t0, t1):
+    """{(voice, onset cell)} of the notes a teacher would mark at sonorities starting in [t0, t1):
+    both notes of each of mark_pairs."""
+    return {cell for pair in mark_pairs(grid, t0, t1) for cell in pair}
 
 
 def parallels(grid, t0, t1):

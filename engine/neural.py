@@ -18,7 +18,8 @@ from engine import grid as G
 from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
 from engine.leaps import leap_cost
-from engine.metrics import teacher_marks
+from engine.clean_pitches import clean_pitches
+from engine.metrics import mark_pairs, sounding, teacher_marks
 from engine.problem import HOLD_BIAS, chunks, default_limits
 from engine.style_infer import infer_style
 from engine.styles import ONE_VOICE, STYLES
@@ -31,8 +32,10 @@ CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # bf16: run the model under bfloat16 autocast (faster where the CPU or GPU has bf16 matrix units).
 # dense_rests: a note_density above 0 also takes the HOLD bias off REST, so "more notes" means more
 # onsets, not notes cut short by rests (1.0 only biased HOLD: a lone melody at +1 got more rests).
+# repair_leap_cost and repair_clean: how strict voice-leading re-samples a marked note (engine/leaps.py,
+# engine/clean_pitches.py).
 DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False,
-                    repair_leap_cost=0.0)
+                    repair_leap_cost=0.0, repair_clean=False)
 
 
 def pick_device(device=None):
@@ -101,6 +104,7 @@ class NeuralGenerator(Generator):
         self.cells_per_pass, self.hold_bias = decoding["cells_per_pass"], decoding["hold_bias"]
         self.bf16, self.dense_rests = decoding["bf16"], decoding["dense_rests"]
         self.repair_leap_cost = decoding["repair_leap_cost"]      # engine/leaps.py
+        self.repair_clean = decoding["repair_clean"]              # engine/clean_pitches.py
         self.left = decoding["left"] if left is None else left
         self.right = decoding["right"] if right is None else right
         self.passes, self.chunk_bars = passes, chunk_bars
@@ -212,6 +216,18 @@ class NeuralGenerator(Generator):
             score += torch.zeros(K, device=x.device).index_add_(0, k[pick], lp[pick, tok[pick]])
         return score
 
+    @staticmethod
+    def _one_of_each(grid, free):
+        """One written note of each marked pair, the lower voice's where both are written (the tune on
+        top stays): re-sampling both notes of a parallel at once, each clean against the other's old
+        pitch, often made the same parallel again, round after round."""
+        out = set()
+        for a, b in sorted(mark_pairs(grid, 0, grid.shape[1])):
+            mine = [c for c in (b, a) if free[c]]
+            if mine and not ({a, b} & out):
+                out.add(mine[0])
+        return out
+
     def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen, style):
         """Re-sample the pitch of generated notes a teacher would mark (parallel fifths or octaves,
         crossings, upper voices more than an octave apart), given everything else (one pass).
@@ -220,11 +236,18 @@ class NeuralGenerator(Generator):
         xs, free = x.cpu().numpy(), todo.cpu().numpy()
         redo = np.zeros((K, 4, W), bool)
         leaps = np.zeros((K, 4, W, G.VOCAB), np.float32) if self.repair_leap_cost else None
+        clean = np.ones((K, 4, W, G.VOCAB), bool) if self.repair_clean else None
+        inside = allowed.cpu().numpy() if self.repair_clean else None
         for k in range(K):
-            for v, t in teacher_marks(xs[k], 0, W):
+            snd = sounding(xs[k]) if self.repair_clean else None
+            for v, t in (self._one_of_each(xs[k], free) if self.repair_clean else teacher_marks(xs[k], 0, W)):
                 redo[k, v, t] |= free[v, t]
                 if free[v, t] and leaps is not None:
                     leaps[k, v, t] = leap_cost(xs[k, v], t, self.repair_leap_cost)
+                if free[v, t] and clean is not None:
+                    ok = clean_pitches(xs[k], snd, v, t)
+                    if (ok & inside[v, t]).any():       # else the model chooses among all the pitches
+                        clean[k, v, t] = ok
         if not redo.any():
             return False
         redo = torch.from_numpy(redo).to(x.device)
@@ -235,6 +258,8 @@ class NeuralGenerator(Generator):
         ok = allowed[None].expand(K, -1, -1, -1).clone()
         ok[..., :G.N_SPECIAL] = False                       # keep the rhythm: pitches only
         ok.scatter_(-1, old[..., None], False)              # and a different one
+        if clean is not None:
+            ok &= torch.from_numpy(clean).to(x.device)
         z = top_p_filter((logp / temp + bias).masked_fill(~ok, float("-inf")), top_p)
         u = torch.rand(z.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
         tok = (z - torch.log(-torch.log(u))).argmax(-1)
