@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from engine import grid as G
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
+from engine.model import Block, GridCoco
 
 
 def chorale_piece(bars=12):
@@ -82,7 +83,7 @@ def record_matmuls(gen, req):
     hooks = [m.register_forward_hook(lambda m, a, o: calls.append(("linear", m, a[0].shape)))
              for m in gen.model.modules() if isinstance(m, torch.nn.Linear)]
     hooks += [b.register_forward_hook(lambda m, a, o: calls.append(("attn", m, a[0].shape)))
-              for b in gen.model.blocks]
+              for b in gen.model.modules() if isinstance(b, Block)]
     req.seed = 0
     gen.generate(req)
     for h in hooks:
@@ -130,7 +131,10 @@ def main():
     load_s = time.perf_counter() - t
     dev = gen.device
     sync = torch.cuda.synchronize if dev.startswith("cuda") else (lambda: None)
-    print(f"{gen.name} {gen.version} ({gen.model.n_params() / 1e6:.2f}M params) on {dev}, "
+    nets = [m for m in gen.model.modules() if isinstance(m, GridCoco)]     # more than one: style experts
+    heads = {id(m.head) for m in nets}
+    print(f"{gen.name} {gen.version} ({nets[0].n_params() / 1e6:.2f}M params"
+          f"{f' x {len(nets)} sets of weights, one a request' if len(nets) > 1 else ''}) on {dev}, "
           f"{torch.get_num_threads()} threads, torch {torch.__version__}; model load {load_s * 1e3:.0f} ms; "
           f"decoding {'bf16' if gen.bf16 else 'fp32'}, {gen.cells_per_pass} cells a pass\n")
     rows = []
@@ -140,7 +144,7 @@ def main():
             gen.generate(req)
         p50, p99 = timed(gen, req, args.runs, sync)
         calls = record_matmuls(gen, req)
-        passes = sum(1 for k, m, _ in calls if m is gen.model.head)
+        passes = sum(1 for k, m, _ in calls if id(m) in heads)
         fl = floor_time(calls, gen.model.cfg.n_head, dev, sync, bf16=gen.bf16)
         rows.append([name, passes, p50, p99, fl, req])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

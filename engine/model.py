@@ -112,8 +112,49 @@ class GridCoco(nn.Module):
         return logits.view(B, T, 4, self.cfg.vocab).permute(0, 2, 1, 3)
 
 
+class StyleExperts(nn.Module):
+    """A GridCoco and, for some styles, its weights trained on further on that style alone (an
+    expert): windows in such a style are run by its expert, the others by the shared weights. So a
+    style that the shared model learned least (the folk tunes) can be trained on without moving
+    what the other styles write. Same call as GridCoco; a batch of mixed styles is split by style."""
+
+    def __init__(self, base: GridCoco, experts: dict):
+        super().__init__()
+        self.base, self.cfg = base, base.cfg
+        self.experts = nn.ModuleDict({str(i): m for i, m in experts.items()})   # style index -> GridCoco
+
+    def n_params(self):
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, tokens, pos, valid=None, style=None):
+        if style is None or not len(self.experts):
+            return self.base(tokens, pos, valid, style)
+        kinds = style.unique().tolist()
+        if len(kinds) == 1:
+            return self.experts[str(kinds[0])](tokens, pos, valid, style) if str(kinds[0]) in self.experts \
+                else self.base(tokens, pos, valid, style)
+        out = None
+        for s in kinds:
+            rows = (style == s).nonzero(as_tuple=True)[0]
+            part = self(tokens[rows], pos[rows] if pos.dim() == 2 else pos,
+                        None if valid is None else valid[rows], style[rows])
+            out = part.new_empty((len(tokens), *part.shape[1:])) if out is None else out
+            out[rows] = part
+        return out
+
+
 def load_checkpoint(path, device="cpu"):
+    """(model, checkpoint dict): a GridCoco, or StyleExperts when the checkpoint holds experts
+    ({style name: weights}, trained with engine.train's `expert`)."""
     ck = torch.load(path, map_location="cpu", weights_only=True)
-    model = GridCoco(ModelConfig(**ck["model_args"]))
-    model.load_state_dict({k: v.float() for k, v in ck["model"].items()})
+
+    def build(state):
+        model = GridCoco(ModelConfig(**ck["model_args"]))
+        model.load_state_dict({k: v.float() for k, v in state.items()})
+        return model
+
+    model = build(ck["model"])
+    if ck.get("experts"):
+        styles = ck["meta"]["styles"]
+        model = StyleExperts(model, {styles.index(name): build(state) for name, state in ck["experts"].items()})
     return model.to(device).eval(), ck

@@ -8,6 +8,7 @@ Train GridCoco on the committed splits: from scratch, or on from a checkpoint (i
     python -m engine.train --preset styles       # the four styles, fine-tuned from the 1.0 checkpoint on CPU
     python -m engine.train --preset styles-2     # tried, not shipped: more folk, on from the kept 1.1 file
     python -m engine.train --preset cpu-styles   # the four styles from scratch: <= 60 min on 2 CPU cores
+    python -m engine.train --preset folk-expert  # 1.2: folk weights of their own beside 1.1's (30 min)
 
 Prints a progress bar and, every eval_every steps, a validation row (the
 validation curve, also stored in the checkpoint): masked-cell loss on mixed
@@ -67,6 +68,8 @@ class TrainConfig:
     init_from: str = ""        # start from this checkpoint's weights (its architecture is kept)
     decoding: str = ""         # JSON merged over init_from's meta "decoding" (settings chosen on the valid splits)
     keep: str = "best"         # which weights are saved: "best" on the mixed valid loss, or the "last"
+    expert: str = ""           # train init_from's weights on this style alone and save them beside it
+                               # (engine/model.py StyleExperts): the other styles write as before
 
 
 PRESETS = {
@@ -83,7 +86,7 @@ PRESETS = {
     # too): the cpu preset's small model, the schedule timed rather than counted in steps.
     "cpu-styles": dict(d_model=192, n_layer=4, d_ff=768, lr=1.5e-3, steps=0, budget_s=3300, batch_size=32,
                        styles="chorale,folk,renaissance,quartet",
-                       style_share="chorale=0.3,folk=0.3,renaissance=0.25,quartet=0.15",
+                       style_share="chorale=0.45,folk=0.2,renaissance=0.25,quartet=0.1",
                        eval_every=1500, n_valid=96, threads=2, out="/tmp/gridcoco-cpu-styles.pt"),
     # Tried for a 1.2 and not shipped (MODEL_CARD.md): 1.1 (the styles preset's weights) trained on for
     # the folk tunes, which had the fewest of 1.1's windows per tune. The last weights are kept: a shift
@@ -94,6 +97,13 @@ PRESETS = {
                      style_share="chorale=0.15,folk=0.55,renaissance=0.15,quartet=0.15", lr=3e-4, warmup=50,
                      steps=800, batch_size=32, eval_every=400, n_valid=96, threads=2, keep="last",
                      decoding='{"repair_leap_cost": 0.5}', out="/tmp/gridcoco-styles-2.pt"),
+    # GridCoco 1.2's folk weights: 1.1 trained on for the folk tunes alone, kept beside 1.1's shared
+    # weights (expert), so the chorales, Renaissance and quartets write exactly as in 1.1.
+    "folk-expert": dict(init_from=CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.1.pt"),
+                        styles="chorale,folk,renaissance,quartet", expert="folk", lr=5e-4, warmup=50, steps=0,
+                        budget_s=1800, batch_size=32, eval_every=600, n_valid=256, threads=2,
+                        decoding='{"repair_leap_cost": 0.5, "repair_clean": true}',
+                        out="/tmp/gridcoco-folk-expert.pt"),
     "tiny": dict(d_model=64, n_layer=2, n_head=2, d_ff=128, steps=60, batch_size=16, eval_every=30,
                  n_valid=64, warmup=10),
 }
@@ -159,7 +169,8 @@ def train(cfg: TrainConfig):
         pieces = S.load_split(name, "train")
         train_p += pieces
         train_s += [i] * len(pieces)
-        sets.update(valid_sets(S.load_split(name, "valid"), cfg.n_valid, i, f"_{name}" if len(names) > 1 else ""))
+        if cfg.expert in ("", name):
+            sets.update(valid_sets(S.load_split(name, "valid"), cfg.n_valid, i, f"_{name}" if len(names) > 1 else ""))
         print(f"{name}: {len(pieces)} train pieces")
     model, mcfg = build_model(cfg, len(names) if len(names) > 1 else 0)
     model = model.to(device)
@@ -169,6 +180,8 @@ def train(cfg: TrainConfig):
     opt = torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=other, weight_decay=0.0)],
                             lr=cfg.lr, betas=(0.9, 0.98), fused=device.startswith("cuda"))
     share = {names.index(k): float(v) for k, v in (kv.split("=") for kv in cfg.style_share.split(",") if kv)}
+    if cfg.expert:
+        share = {i: float(name == cfg.expert) for i, name in enumerate(names)}
     loader = torch.utils.data.DataLoader(Batches(train_p, cfg.batch_size, cfg.seed, train_s, share), batch_size=None,
                                          num_workers=cfg.workers, persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
@@ -263,8 +276,13 @@ def save(cfg, mcfg, state, history, step, train_s, device, names=("chorale",)):
                               + (f"; fine-tuned from {os.path.basename(cfg.init_from)}" if cfg.init_from else ""),
                 **({"decoding": decoding} if decoding else {}))
     os.makedirs(os.path.dirname(os.path.abspath(cfg.out)), exist_ok=True)
+    experts = {}
+    if cfg.expert:       # the shared weights stay init_from's; this run's are the style's own
+        init = torch.load(cfg.init_from, map_location="cpu", weights_only=True)
+        state, experts = init["model"], {**init.get("experts", {}), cfg.expert: state}
+        meta["training_data"] += f"; {cfg.expert} expert: {cfg.expert} windows only, {step} steps"
     torch.save(dict(model_args=dataclasses.asdict(mcfg), model=state, config=dataclasses.asdict(cfg),
-                    history=history, meta=meta), cfg.out)
+                    history=history, meta=meta, **({"experts": experts} if experts else {})), cfg.out)
     print(f"saved best-on-valid weights (fp16) to {cfg.out}: {os.path.getsize(cfg.out) / 1e6:.1f} MB, "
           f"{step} steps in {train_s / 60:.1f} min on {hw}")
     with open(cfg.out + ".history.json", "w") as f:

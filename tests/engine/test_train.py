@@ -22,6 +22,13 @@ def test_the_folk_fine_tune_goes_on_from_the_kept_1_1_file():
     assert cfg.keep == "last" and json.loads(cfg.decoding)["repair_leap_cost"] > 0
 
 
+def test_the_folk_expert_trains_the_folk_tunes_alone_from_the_kept_1_1_file():
+    cfg = parse_args(["--preset", "folk-expert"])
+    assert os.path.exists(cfg.init_from) and cfg.init_from.endswith("gridcoco-1.1.pt")
+    assert cfg.expert == "folk" and cfg.expert in cfg.styles.split(",") and cfg.budget_s <= 1800
+    assert json.loads(cfg.decoding) == {"repair_leap_cost": 0.5, "repair_clean": True}
+
+
 def _tiny(tmp_path, name, **kw):
     args = ["--preset", "tiny", "--steps", "4", "--eval_every", "2", "--n_valid", "8", "--warmup", "2",
             "--styles", "chorale,folk", "--out", str(tmp_path / name)]
@@ -46,3 +53,24 @@ def test_a_styled_checkpoint_goes_on_with_its_own_style_embedding_and_decoding(t
 def test_presets_name_only_config_fields():
     for name, preset in PRESETS.items():
         parse_args(["--preset", name])
+
+
+def test_an_expert_trains_one_style_alone_and_leaves_the_shared_weights_as_they_were(tmp_path):
+    from engine.model import StyleExperts, load_checkpoint
+    first = _tiny(tmp_path, "a.pt")
+    both = _tiny(tmp_path, "e.pt", init_from=tmp_path / "a.pt", expert="folk", lr=1e-2)
+    assert set(both["experts"]) == {"folk"}
+    assert all(torch.equal(both["model"][k], first["model"][k]) for k in first["model"])
+    assert any(not torch.equal(both["experts"]["folk"][k], first["model"][k]) for k in first["model"])
+    assert all("folk" in k for row in both["history"] for k in row if k.startswith("mixed_") and k != "mixed_mean")
+    model, _ = load_checkpoint(tmp_path / "e.pt")
+    base, _ = load_checkpoint(tmp_path / "a.pt")
+    assert isinstance(model, StyleExperts)
+    tokens = torch.randint(0, 20, (4, 4, 32))
+    pos = torch.arange(32) % 16
+    style = torch.tensor([0, 1, 0, 1])
+    with torch.inference_mode():
+        mixed = model(tokens, pos, None, style)
+        assert torch.allclose(mixed[[0, 2]], base(tokens[[0, 2]], pos, None, style[[0, 2]]), atol=1e-5)
+        assert torch.allclose(mixed[[1, 3]], model.experts["1"](tokens[[1, 3]], pos, None, style[[1, 3]]), atol=1e-5)
+        assert not torch.allclose(mixed[[1, 3]], base(tokens[[1, 3]], pos, None, style[[1, 3]]), atol=1e-3)
