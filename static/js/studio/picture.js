@@ -129,10 +129,14 @@ export function setupPicture(studio) {
     try {
       const cuts = await findCuts(video.info.url, { frameS,
         onProgress: (done) => say(paneStatus, `Comparing frames… ${Math.round(done * 100)} %`, { ms: 0 }) });
-      // A cut within half the scan's step of a cue is that cue: two scans place one cut a few frames
-      // apart when the browser's seeking is off, and cuts the scan tells apart are a step apart.
-      const cueTimes = Object.values(studio.view().cues).map((c) => c.time_us);
-      const isCue = (us) => cueTimes.some((t) => Math.abs(t - us) < CUT_STEP_S * 1e6 / 2);
+      // A cut found again is the cue it was accepted as (label "cut") when less than one scan step
+      // from it: when the browser's seeking is off (a recorded WebM on a busy machine) two scans place
+      // one cut anywhere in its step, more than half a step apart at times, while the cuts one scan
+      // tells apart are more than two steps apart (sceneCuts keeps 0.5 s between them). Any other
+      // cue (a sheet's hit, say) is that cut only on the same frame: it marks music, maybe near a cut.
+      const cues = Object.values(studio.view().cues);
+      const near = (us, label, within) => cues.some((c) => (c.label === "cut") === label && Math.abs(c.time_us - us) < within);
+      const isCue = (us) => near(us, true, CUT_STEP_S * 1e6) || near(us, false, frameS * 1e6 / 2);
       proposals = cuts.map((c) => ({ time_us: Math.round(c.time * 1e6) })).filter((p) => !isCue(p.time_us));
       // A cut that is a cue already is not proposed again, but it was found: say so, not "No cuts found".
       const already = cuts.length - proposals.length;
