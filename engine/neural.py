@@ -34,8 +34,11 @@ CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # onsets, not notes cut short by rests (1.0 only biased HOLD: a lone melody at +1 got more rests).
 # repair_leap_cost and repair_clean: how strict voice-leading re-samples a marked note (engine/leaps.py,
 # engine/clean_pitches.py).
+# order_noise: how far the order cells are committed in strays from most-confident-first (the Gumbel noise
+# on each cell's confidence, annealed to 0 by the last pass, is scaled by it): most confident first is
+# mode-seeking, so a voice written with others settles on few pitches; very large is a random order.
 DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False,
-                    repair_leap_cost=0.0, repair_clean=False)
+                    repair_leap_cost=0.0, repair_clean=False, order_noise=1.0)
 
 
 def pick_device(device=None):
@@ -105,6 +108,7 @@ class NeuralGenerator(Generator):
         self.bf16, self.dense_rests = decoding["bf16"], decoding["dense_rests"]
         self.repair_leap_cost = decoding["repair_leap_cost"]      # engine/leaps.py
         self.repair_clean = decoding["repair_clean"]              # engine/clean_pitches.py
+        self.order_noise = decoding["order_noise"]
         self.left = decoding["left"] if left is None else left
         self.right = decoding["right"] if right is None else right
         self.passes, self.chunk_bars = passes, chunk_bars
@@ -208,7 +212,8 @@ class NeuralGenerator(Generator):
             tok = (z - torch.log(-torch.log(u))).argmax(-1)  # Gumbel-max sample
             q = z.log_softmax(-1).gather(-1, tok[:, None])[:, 0]
             g = torch.rand(q.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
-            conf = (q - torch.log(-torch.log(g)) * temp * (1 - (p + 1) / P)).view(K, m)  # annealed noise
+            noise = torch.log(-torch.log(g)) * temp * self.order_noise * (1 - (p + 1) / P)   # annealed
+            conf = (q - noise).view(K, m)
             pick = conf.topk(m - left_after, -1).indices + torch.arange(K, device=x.device)[:, None] * m
             pick = pick.view(-1)
             x[k[pick], v[pick], t[pick]] = tok[pick]

@@ -1,0 +1,43 @@
+"""engine/neural.py `order_noise`: the order the cells of a region are committed in (a decoding
+setting, part of a checkpoint: most confident first for the kept files, a random order for 1.2.1)."""
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from engine.api import GenerateRequest, Region  # noqa: E402
+from engine.model import GridCoco, ModelConfig  # noqa: E402
+from engine.neural import CHECKPOINT, NeuralGenerator  # noqa: E402
+from engine.testing import satb_piece  # noqa: E402
+
+
+def _gen(**decoding):
+    torch.manual_seed(0)
+    model = GridCoco(ModelConfig(d_model=32, n_layer=1, n_head=2, d_ff=64, dropout=0.0))
+    return NeuralGenerator(model=model, device="cpu", passes=4, decoding=decoding or None)
+
+
+def _notes(gen, seed=3):
+    req = GenerateRequest("infill", satb_piece(), Region([0, 1, 2, 3], 1, 3), num_candidates=2, seed=seed)
+    return [[(n.track, n.start, n.duration, n.pitch) for n in c.notes] for c in gen.generate(req).candidates]
+
+
+def test_order_noise_1_is_the_confidence_order_the_kept_checkpoints_decode_with():
+    assert _gen().order_noise == 1.0
+    assert _notes(_gen()) == _notes(_gen(order_noise=1.0))
+
+
+def test_a_random_order_is_the_same_for_a_seed_and_writes_other_notes_than_most_confident_first():
+    assert _notes(_gen(order_noise=100.0)) == _notes(_gen(order_noise=100.0))
+    assert _notes(_gen(order_noise=100.0)) != _notes(_gen())
+    assert _notes(_gen(order_noise=100.0), seed=4) != _notes(_gen(order_noise=100.0))
+
+
+def test_the_shipped_1_2_1_is_the_kept_1_2_decoded_in_a_random_order_without_the_hold_bias():
+    new = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)
+    old = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.pt"), map_location="cpu", weights_only=True)
+    assert old["meta"]["version"].startswith("1.2.0+") and new["meta"]["version"].startswith("1.2.1+")
+    assert all(torch.equal(new["model"][k], old["model"][k]) for k in old["model"])
+    assert all(torch.equal(new["experts"]["folk"][k], old["experts"]["folk"][k]) for k in old["experts"]["folk"])
+    dec, was = new["meta"]["decoding"], old["meta"]["decoding"]
+    assert {k for k in dec if dec[k] != was.get(k)} == {"order_noise", "hold_bias"}
+    assert dec["order_noise"] == 100.0 and dec["hold_bias"] == 0.0 and "order_noise" not in was
