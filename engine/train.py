@@ -7,7 +7,7 @@ Train GridCoco on the committed splits: from scratch, or on from a checkpoint (i
     python -m engine.train --preset cpu --lr 5e-4 --steps 100   # any field can be overridden
     python -m engine.train --preset styles       # the four styles, fine-tuned from the 1.0 checkpoint on CPU
     python -m engine.train --preset styles-2     # tried, not shipped: more folk, on from the kept 1.1 file
-    python -m engine.train --preset cpu-styles   # the four styles from scratch: <= 60 min on 2 CPU cores
+    python -m engine.train --preset cpu-styles   # the four styles from scratch, then chorale weights: <= 60 min
     python -m engine.train --preset folk-expert  # 1.2: folk weights of their own beside 1.1's (30 min)
 
 Prints a progress bar and, every eval_every steps, a validation row (the
@@ -38,6 +38,7 @@ from engine.batches import Batches, collate, fixed_set
 from engine import styles as S
 from engine.model import GridCoco, ModelConfig
 from engine.neural import CHECKPOINT, pick_device
+from engine.train_presets import PRESETS
 
 
 @dataclass
@@ -70,43 +71,7 @@ class TrainConfig:
     keep: str = "best"         # which weights are saved: "best" on the mixed valid loss, or the "last"
     expert: str = ""           # train init_from's weights on this style alone and save them beside it
                                # (engine/model.py StyleExperts): the other styles write as before
-
-
-PRESETS = {
-    "cpu": dict(d_model=192, n_layer=4, d_ff=768, lr=1.5e-3, steps=6000, batch_size=32,
-                eval_every=1000, n_valid=256, threads=2),   # 0.43 s/step on 2 idle cores: ~45 min
-    "gpu": dict(steps=0, budget_s=420, batch_size=128, lr=1e-3, warmup=300, eval_every=1500,
-                n_valid=1024, workers=6, amp=True, threads=4),
-    # Fine-tunes the shipped 1.0 chorale checkpoint on the four styles; the chorales keep the largest share
-    # so what the 1.0 model knew is not forgotten. About 1.4 s/step on 2 idle cores.
-    "styles": dict(init_from=CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.0.pt"), styles="chorale,folk,renaissance,quartet",
-                   style_share="chorale=0.4,folk=0.2,renaissance=0.25,quartet=0.15", lr=3e-4, warmup=100,
-                   steps=2500, batch_size=32, eval_every=500, n_valid=96, threads=2, out="/tmp/gridcoco-styles.pt"),
-    # The four styles from scratch in at most 60 minutes on 2 CPU cores (budget_s counts the evaluations
-    # too): the cpu preset's small model, the schedule timed rather than counted in steps.
-    "cpu-styles": dict(d_model=192, n_layer=4, d_ff=768, lr=1.5e-3, steps=0, budget_s=3300, batch_size=32,
-                       styles="chorale,folk,renaissance,quartet",
-                       style_share="chorale=0.45,folk=0.2,renaissance=0.25,quartet=0.1",
-                       eval_every=1500, n_valid=96, threads=2, out="/tmp/gridcoco-cpu-styles.pt"),
-    # Tried for a 1.2 and not shipped (MODEL_CARD.md): 1.1 (the styles preset's weights) trained on for
-    # the folk tunes, which had the fewest of 1.1's windows per tune. The last weights are kept: a shift
-    # towards one style raises the mixed loss of the others first. Folk gained 2-3 points against its
-    # n-gram, but the chorale harmonizations' bass leapt more and the tenor less.
-    "styles-2": dict(init_from=CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.1.pt"),
-                     styles="chorale,folk,renaissance,quartet",
-                     style_share="chorale=0.15,folk=0.55,renaissance=0.15,quartet=0.15", lr=3e-4, warmup=50,
-                     steps=800, batch_size=32, eval_every=400, n_valid=96, threads=2, keep="last",
-                     decoding='{"repair_leap_cost": 0.5}', out="/tmp/gridcoco-styles-2.pt"),
-    # GridCoco 1.2's folk weights: 1.1 trained on for the folk tunes alone, kept beside 1.1's shared
-    # weights (expert), so the chorales, Renaissance and quartets write exactly as in 1.1.
-    "folk-expert": dict(init_from=CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.1.pt"),
-                        styles="chorale,folk,renaissance,quartet", expert="folk", lr=5e-4, warmup=50, steps=0,
-                        budget_s=1800, batch_size=32, eval_every=600, n_valid=256, threads=2,
-                        decoding='{"repair_leap_cost": 0.5, "repair_clean": true}',
-                        out="/tmp/gridcoco-folk-expert.pt"),
-    "tiny": dict(d_model=64, n_layer=2, n_head=2, d_ff=128, steps=60, batch_size=16, eval_every=30,
-                 n_valid=64, warmup=10),
-}
+    then: str = ""             # a preset trained next from this run's weights (a recipe in phases)
 
 
 def first_cell_only(examples):
@@ -304,5 +269,12 @@ def parse_args(argv=None):
     return cfg
 
 
+def run(cfg: TrainConfig):
+    """Train, then each phase the preset names next, from the weights just saved."""
+    train(cfg)
+    if cfg.then:
+        run(TrainConfig(**{**PRESETS[cfg.then], "init_from": cfg.out, "threads": cfg.threads, "device": cfg.device}))
+
+
 if __name__ == "__main__":
-    train(parse_args())
+    run(parse_args())

@@ -6,14 +6,29 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from engine.train import PRESETS, parse_args, train  # noqa: E402
+from engine.neural import CHECKPOINT  # noqa: E402
+from engine.train import PRESETS, parse_args, run, train  # noqa: E402
 
 
 def test_the_four_style_cpu_recipe_is_from_scratch_and_timed_under_an_hour():
     cfg = parse_args(["--preset", "cpu-styles"])
     assert not cfg.init_from and cfg.threads == 2
-    assert cfg.steps == 0 and 0 < cfg.budget_s <= 3300       # validation included, loading on top
     assert cfg.styles.split(",") == ["chorale", "folk", "renaissance", "quartet"]
+    then = PRESETS[cfg.then]                                 # its second phase: chorale weights of their own
+    assert then["expert"] == "chorale" and then["init_from"] == cfg.out and then["styles"] == cfg.styles
+    assert cfg.steps == 0 == then["steps"] and 0 < cfg.budget_s + then["budget_s"] <= 3300   # loading on top
+    shipped = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)["meta"]["decoding"]
+    assert {**shipped, **json.loads(cfg.decoding)} == shipped            # it decodes as the shipped file
+
+
+def test_a_recipe_in_phases_trains_each_phase_from_the_weights_before(tmp_path, monkeypatch):
+    tiny = dict(PRESETS["tiny"], steps=4, eval_every=2, n_valid=8, warmup=2, styles="chorale,folk")
+    monkeypatch.setitem(PRESETS, "tiny-expert", dict(tiny, expert="folk", lr=1e-2, out=str(tmp_path / "b.pt")))
+    run(parse_args(["--preset", "tiny", "--steps", "4", "--eval_every", "2", "--n_valid", "8", "--warmup", "2",
+                    "--styles", "chorale,folk", "--out", str(tmp_path / "a.pt"), "--then", "tiny-expert"]))
+    first, both = (torch.load(tmp_path / n, weights_only=True) for n in ("a.pt", "b.pt"))
+    assert set(both["experts"]) == {"folk"} and both["config"]["init_from"] == str(tmp_path / "a.pt")
+    assert all(torch.equal(both["model"][k], first["model"][k]) for k in first["model"])
 
 
 def test_the_folk_fine_tune_goes_on_from_the_kept_1_1_file():
