@@ -66,12 +66,12 @@ def parallel_motions(grid, t0, t1, snd=None, start=None):
     return out
 
 
-def mark_pairs(grid, t0, t1):
+def mark_pairs(grid, t0, t1, snd=None):
     """{((voice, onset cell), (voice, onset cell))}: the pairs of notes a teacher would mark at
     sonorities starting in [t0, t1), upper voice first: a parallel fifth or octave, a crossing (a
     voice below the one beneath it), a gap wider than an octave between soprano and alto or alto
-    and tenor."""
-    snd, start = sounding(grid), onset_cells(grid)
+    and tenor. `snd`: sounding(grid) when the caller has it."""
+    snd, start = sounding(grid) if snd is None else snd, onset_cells(grid)
     pairs = {(a, b) for _, a, b in parallel_motions(grid, t0, t1, snd, start)}
     for t in np.flatnonzero((grid >= G.N_SPECIAL).any(0)[:t1]):
         if t < t0:

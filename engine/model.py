@@ -131,8 +131,8 @@ class StyleExperts(nn.Module):
             return self.base(tokens, pos, valid, style)
         kinds = style.unique().tolist()
         if len(kinds) == 1:
-            return self.experts[str(kinds[0])](tokens, pos, valid, style) if str(kinds[0]) in self.experts \
-                else self.base(tokens, pos, valid, style)
+            key = str(kinds[0])
+            return (self.experts[key] if key in self.experts else self.base)(tokens, pos, valid, style)
         out = None
         for s in kinds:
             rows = (style == s).nonzero(as_tuple=True)[0]

@@ -222,12 +222,12 @@ class NeuralGenerator(Generator):
         return score
 
     @staticmethod
-    def _one_of_each(grid, free):
+    def _one_of_each(grid, free, snd=None):
         """One written note of each marked pair, the lower voice's where both are written (the tune on
         top stays): re-sampling both notes of a parallel at once, each clean against the other's old
         pitch, often made the same parallel again, round after round."""
         out = set()
-        for a, b in sorted(mark_pairs(grid, 0, grid.shape[1])):
+        for a, b in sorted(mark_pairs(grid, 0, grid.shape[1], snd)):
             mine = [c for c in (b, a) if free[c]]
             if mine and not ({a, b} & out):
                 out.add(mine[0])
@@ -245,7 +245,7 @@ class NeuralGenerator(Generator):
         inside = allowed.cpu().numpy() if self.repair_clean else None
         for k in range(K):
             snd = sounding(xs[k]) if self.repair_clean else None
-            for v, t in (self._one_of_each(xs[k], free) if self.repair_clean else teacher_marks(xs[k], 0, W)):
+            for v, t in (self._one_of_each(xs[k], free, snd) if self.repair_clean else teacher_marks(xs[k], 0, W)):
                 redo[k, v, t] |= free[v, t]
                 if free[v, t] and leaps is not None:
                     leaps[k, v, t] = leap_cost(xs[k, v], t, self.repair_leap_cost)

@@ -230,8 +230,8 @@ def save(cfg, mcfg, state, history, step, train_s, device, names=("chorale",)):
     hw = torch.cuda.get_device_name() if device.startswith("cuda") else f"{platform.processor() or platform.machine()} CPU, {cfg.threads} threads"
     what = {"chorale": "Bach chorales (4/4 and 3/4, four parts)", "folk": "folk and dance tunes (Essen, O'Neill's, Ryan's)",
             "renaissance": "Palestrina masses and Monteverdi madrigals", "quartet": "Haydn, Mozart and Beethoven string quartets"}
-    init_meta = torch.load(cfg.init_from, map_location="cpu", weights_only=True).get("meta", {}) if cfg.init_from else {}
-    decoding = {**init_meta.get("decoding", {}), **json.loads(cfg.decoding or "{}")}
+    init = torch.load(cfg.init_from, map_location="cpu", weights_only=True) if cfg.init_from else {}
+    decoding = {**init.get("meta", {}).get("decoding", {}), **json.loads(cfg.decoding or "{}")}
     meta = dict(version=f"{__version__}+{time.strftime('%Y%m%d')}", hardware=hw, train_seconds=round(train_s),
                 steps=step, data_sha256=data_sha256(names), styles=list(names),
                 licence="Weights: trained by this project. Data: music21 corpus (BSD-3-Clause package; some "
@@ -243,7 +243,6 @@ def save(cfg, mcfg, state, history, step, train_s, device, names=("chorale",)):
     os.makedirs(os.path.dirname(os.path.abspath(cfg.out)), exist_ok=True)
     experts = {}
     if cfg.expert:       # the shared weights stay init_from's; this run's are the style's own
-        init = torch.load(cfg.init_from, map_location="cpu", weights_only=True)
         state, experts = init["model"], {**init.get("experts", {}), cfg.expert: state}
         meta["training_data"] += f"; {cfg.expert} expert: {cfg.expert} windows only, {step} steps"
     torch.save(dict(model_args=dataclasses.asdict(mcfg), model=state, config=dataclasses.asdict(cfg),
