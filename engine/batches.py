@@ -7,6 +7,9 @@ Mask mixture (which cells the model must predict):
   bars      1-2 whole bars, all voices or some (infill, vary)
   voices    some voices over a span or the whole window (harmonize)
   tail      the last 1-4 bars, window ends there (continue)
+  melody    every voice but the top one, over a span or the whole window (harmonize
+            a given melody: drawn with probability harmonize_share, off by default,
+            because among the voices masks that exact task is 1 draw in 14)
 Inside the region some cells may be revealed again: none, a raster-order
 prefix (what the ordered NLL evaluation and left-to-right decoding see) or a
 random subset (what confidence decoding sees).
@@ -33,7 +36,8 @@ def random_subset(rng, items, allow_all=True):
             return s
 
 
-def example(rng, grid, spb, kind=None, reveal=None, drop_voices=0.25, transpose=True, bars=None, start=None):
+def example(rng, grid, spb, kind=None, reveal=None, drop_voices=0.25, transpose=True, bars=None, start=None,
+            harmonize_share=0.0):
     """One training example. Returns (inp (4, W), tgt (4, W), loss mask (4, W), pos (W,))."""
     nb = grid.shape[1] // spb
     wb = bars or min(nb, MAX_BARS[spb] if rng.random() < 0.5 else rng.integers(3, MAX_BARS[spb] + 1))
@@ -50,8 +54,10 @@ def example(rng, grid, spb, kind=None, reveal=None, drop_voices=0.25, transpose=
         present = subset or has
         tgt[[v for v in range(4) if v not in present]] = G.PAD
     W = tgt.shape[1]
+    if kind is None and harmonize_share and len(present) > 1 and rng.random() < harmonize_share:
+        kind = "melody"       # drawn only when asked, so the default stream of examples is unchanged
     kind = kind or KINDS[rng.choice(4, p=KIND_P)]
-    if kind == "voices" and len(present) == 1:
+    if kind in ("voices", "melody") and len(present) == 1:
         kind = "cells"
     region = np.zeros((4, W), bool)
     pv = np.array(present)
@@ -62,8 +68,8 @@ def example(rng, grid, spb, kind=None, reveal=None, drop_voices=0.25, transpose=
         s = int(rng.integers(0, wb - n + 1))
         vs = pv if rng.random() < 0.7 else random_subset(rng, present)
         region[np.ix_(vs, np.arange(s * spb, (s + n) * spb))] = True
-    elif kind == "voices":
-        vs = random_subset(rng, present, allow_all=False)
+    elif kind in ("voices", "melody"):
+        vs = random_subset(rng, present, allow_all=False) if kind == "voices" else present[1:]
         if rng.random() < 0.5:
             region[vs] = True
         else:
@@ -122,8 +128,9 @@ class Batches(torch.utils.data.IterableDataset):
     """Endless random batches, each with the style id of every window (`styles`: one per piece,
     all 0 when None); each DataLoader worker gets its own seed."""
 
-    def __init__(self, pieces, batch_size, seed, styles=None, style_share=None):
+    def __init__(self, pieces, batch_size, seed, styles=None, style_share=None, harmonize_share=0.0):
         self.pieces, self.batch_size, self.seed = pieces, batch_size, seed
+        self.harmonize_share = harmonize_share
         self.styles = np.zeros(len(pieces), np.int64) if styles is None else np.asarray(styles, np.int64)
         self.p = piece_weights(pieces, self.styles, style_share)
 
@@ -132,7 +139,8 @@ class Batches(torch.utils.data.IterableDataset):
         rng = np.random.default_rng([self.seed, info.id if info else 0])
         while True:
             idx = rng.choice(len(self.pieces), self.batch_size, p=self.p)
-            yield (*collate([example(rng, *self.pieces[i]) for i in idx]), torch.from_numpy(self.styles[idx]))
+            batch = [example(rng, *self.pieces[i], harmonize_share=self.harmonize_share) for i in idx]
+            yield (*collate(batch), torch.from_numpy(self.styles[idx]))
 
 
 def fixed_set(pieces, n, seed, **kw):

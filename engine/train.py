@@ -72,6 +72,7 @@ class TrainConfig:
     expert: str = ""           # train init_from's weights on this style alone and save them beside it
                                # (engine/model.py StyleExperts): the other styles write as before
     then: str = ""             # a preset trained next from this run's weights (a recipe in phases)
+    harmonize_share: float = 0.0   # share of windows masked as "harmonize the top voice" (engine/batches.py)
 
 
 def first_cell_only(examples):
@@ -94,6 +95,9 @@ def valid_sets(pieces, n, style=0, suffix=""):
         "infill1" + suffix: (fixed_set(pieces, n, 2, **mid), style),
         "ordered_est" + suffix: (first_cell_only(fixed_set(pieces, 4 * n, 3, kind="bars", reveal="prefix",
                                                            drop_voices=0.0, transpose=False)), style),
+        # the same estimate for harmonizing the top voice (for the monophonic folk: random cells)
+        "harmonize_est" + suffix: (first_cell_only(fixed_set(pieces, 4 * n, 4, kind="melody", reveal="prefix",
+                                                             drop_voices=0.0, transpose=False)), style),
     }
 
 
@@ -147,7 +151,7 @@ def train(cfg: TrainConfig):
     share = {names.index(k): float(v) for k, v in (kv.split("=") for kv in cfg.style_share.split(",") if kv)}
     if cfg.expert:
         share = {i: float(name == cfg.expert) for i, name in enumerate(names)}
-    loader = torch.utils.data.DataLoader(Batches(train_p, cfg.batch_size, cfg.seed, train_s, share), batch_size=None,
+    loader = torch.utils.data.DataLoader(Batches(train_p, cfg.batch_size, cfg.seed, train_s, share, cfg.harmonize_share), batch_size=None,
                                          num_workers=cfg.workers, persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
     history, best, best_state = [], float("inf"), None

@@ -50,11 +50,30 @@ def test_training_steps_reduce_the_loss(pieces):
 
 def test_masks_cover_only_present_cells(pieces):
     rng = np.random.default_rng(2)
-    for kind in ("cells", "bars", "voices", "tail"):
+    for kind in ("cells", "bars", "voices", "tail", "melody"):
         for _ in range(20):
             inp, tgt, mask, pos = example(rng, *pieces[0], kind=kind)
             assert mask.any() and (tgt[mask] != G.PAD).all() and (inp[mask] == G.MASK).all()
             assert (inp[~mask] == tgt[~mask]).all()
+
+
+def test_melody_masks_hide_every_voice_but_the_top_one(pieces):
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        inp, tgt, mask, pos = example(rng, *pieces[0], kind="melody", drop_voices=0.0)
+        assert not mask[0].any() and mask[1:].any()
+
+
+def test_harmonize_share_draws_melody_masks_only_when_asked(pieces):
+    """harmonize_share 0 leaves the stream of examples as it was; 1 makes every 4-voice window a
+    harmonization of its top voice (the soprano given, nothing of it hidden)."""
+    a = example(np.random.default_rng(4), *pieces[0])
+    b = example(np.random.default_rng(4), *pieces[0], harmonize_share=0.0)
+    assert all((x == y).all() for x, y in zip(a, b))
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        inp, tgt, mask, pos = example(rng, *pieces[0], harmonize_share=1.0, drop_voices=0.0)
+        assert not mask[0].any() and mask[1:].any()
 
 
 def test_checkpoint_round_trip(tmp_path):
