@@ -17,7 +17,7 @@ import importlib
 import os
 import threading
 
-__version__ = "1.2.1"
+__version__ = "1.2.2"
 DEFAULT_GENERATOR = "engine.neural.NeuralGenerator"
 _instances = {}
 _lock = threading.Lock()

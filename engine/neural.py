@@ -14,7 +14,7 @@ import os
 import numpy as np
 import torch
 
-from engine import grid as G
+from engine import grid as G, style_texture
 from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
 from engine.leaps import leap_cost
@@ -37,8 +37,9 @@ CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # order_noise: how far the order cells are committed in strays from most-confident-first (the Gumbel noise
 # on each cell's confidence, annealed to 0 by the last pass, is scaled by it): most confident first is
 # mode-seeking, so a voice written with others settles on few pitches; very large is a random order.
+# auto_texture: `style: auto` also weighs the written texture against each style's (engine/style_texture.py).
 DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False,
-                    repair_leap_cost=0.0, repair_clean=False, order_noise=1.0)
+                    repair_leap_cost=0.0, repair_clean=False, order_noise=1.0, auto_texture=False)
 
 
 def pick_device(device=None):
@@ -48,6 +49,20 @@ def pick_device(device=None):
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise RuntimeError(f"device {device!r} asked for, but CUDA is not available")
     return device
+
+
+def bf16_is_fast(device, cpuinfo="/proc/cpuinfo"):
+    """bf16 autocast pays only on a GPU or a CPU with bf16 matrix units (AMX, AVX512-BF16). Elsewhere
+    it is emulated: 1-bar infills took 2.0 s instead of about 0.15 s on an AVX2-only CPU. Read from the
+    CPU's flags, not timed, so the same machine always decodes the same way (a seed's candidates)."""
+    if not device.startswith("cpu"):
+        return True
+    try:
+        with open(cpuinfo) as f:
+            flags = set(f.read().split())
+    except OSError:
+        return False
+    return bool(flags & {"amx_bf16", "avx512_bf16"})
 
 
 def sha256_file(path):
@@ -105,10 +120,12 @@ class NeuralGenerator(Generator):
         # regenerate exactly after the defaults move on; arguments override it.
         decoding = {**DECODING_1_0, **self.meta.get("decoding", {}), **(decoding or {})}
         self.cells_per_pass, self.hold_bias = decoding["cells_per_pass"], decoding["hold_bias"]
-        self.bf16, self.dense_rests = decoding["bf16"], decoding["dense_rests"]
+        self.bf16 = decoding["bf16"] and bf16_is_fast(self.device)
+        self.dense_rests = decoding["dense_rests"]
         self.repair_leap_cost = decoding["repair_leap_cost"]      # engine/leaps.py
         self.repair_clean = decoding["repair_clean"]              # engine/clean_pitches.py
         self.order_noise = decoding["order_noise"]
+        self.texture = style_texture.load() if decoding["auto_texture"] else None
         self.left = decoding["left"] if left is None else left
         self.right = decoding["right"] if right is None else right
         self.passes, self.chunk_bars = passes, chunk_bars
@@ -142,7 +159,7 @@ class NeuralGenerator(Generator):
             return tune[0]
         allowed = [i for i, s in enumerate(self.styles) if not (several and s in ONE_VOICE)] or [0]
         index, losses = infer_style(self.model, prob.grid, prob.free, prob.spb, prob.region, self.device, allowed,
-                                    self.styles)
+                                    self.styles, self.texture)
         if losses is not None:
             prob.warnings.append(f"style: auto read the piece as {self.styles[index]}")
         return index

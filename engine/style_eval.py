@@ -4,6 +4,7 @@ train split, and the statistics of sampled candidates next to the real music on 
 
     python -m engine.style_eval                        # the shipped checkpoint, every style it knows
     python -m engine.style_eval --checkpoint /tmp/gridcoco-styles.pt --regions 40
+    python -m engine.style_eval --auto-only            # only how often `style: auto` reads each style right
 
 The tasks are engine.evaluate's, on the voices a style has: a one-voice style (folk) has the
 melody's 1-bar infill and 1-bar continuation, scored against a melody n-gram (order 9: the eight
@@ -92,12 +93,12 @@ def evaluate_style(neural, style, n_regions, n_samples):
     return dict(style=style, pieces=len(test), ngram_s=built, mono=mono, rows=rows)
 
 
-def auto_confusion(neural, n_regions=40):
+def auto_confusion(neural, n_regions=40, split="test"):
     """How often `auto` reads each style's test music as that style: a 1-bar infill of every voice
     the style has, the rest of an 8-bar window as context. {true style: {read style: share}}."""
     out = {}
     for index, style in enumerate(neural.styles):
-        test = load_split(style, "test")
+        test = load_split(style, split)
         task = MELODY_TASKS["infill"] if one_voice(test) else TASKS["infill"]
         counts = dict.fromkeys(neural.styles, 0)
         picks = regions(test, task, n_regions, seed=1)
@@ -138,13 +139,17 @@ def report(neural, n_regions=60, n_samples=30):
                     cells = " | ".join(f"{st[k]:.2f}" if k in st else "-" for k in STATS)
                     print(f"| {r['style']} ({'real' if who == 'real' else 'GridCoco'}) | {row['task']} | {cells} |")
     if len(neural.styles) > 1:
-        confusion = auto_confusion(neural)
-        print("\n### `style: auto` on each style's test split (1-bar infills, 8-bar windows): share read as\n")
-        print("| the music is | " + " | ".join(neural.styles) + " |")
-        print("|---|" + "---:|" * len(neural.styles))
-        for style, row in confusion.items():
-            print(f"| {style} | " + " | ".join(f"{100 * row[s]:.0f} %" for s in neural.styles) + " |")
+        print_auto(neural)
     return results
+
+
+def print_auto(neural):
+    confusion = auto_confusion(neural)
+    print("\n### `style: auto` on each style's test split (1-bar infills, 8-bar windows): share read as\n")
+    print("| the music is | " + " | ".join(neural.styles) + " |")
+    print("|---|" + "---:|" * len(neural.styles))
+    for style, row in confusion.items():
+        print(f"| {style} | " + " | ".join(f"{100 * row[s]:.0f} %" for s in neural.styles) + " |")
 
 
 if __name__ == "__main__":
@@ -153,7 +158,12 @@ if __name__ == "__main__":
     ap.add_argument("--regions", type=int, default=60)
     ap.add_argument("--samples", type=int, default=30)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--auto-only", action="store_true", help="only how often auto reads each style right")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     from engine.neural import NeuralGenerator
-    report(NeuralGenerator(a.checkpoint), a.regions, a.samples)
+    neural = NeuralGenerator(a.checkpoint)
+    if a.auto_only:
+        print_auto(neural)
+    else:
+        report(neural, a.regions, a.samples)

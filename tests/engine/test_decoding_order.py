@@ -32,8 +32,8 @@ def test_a_random_order_is_the_same_for_a_seed_and_writes_other_notes_than_most_
     assert _notes(_gen(order_noise=100.0), seed=4) != _notes(_gen(order_noise=100.0))
 
 
-def test_the_shipped_1_2_1_is_the_kept_1_2_decoded_in_a_random_order_without_the_hold_bias():
-    new = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)
+def test_the_kept_1_2_1_is_the_kept_1_2_decoded_in_a_random_order_without_the_hold_bias():
+    new = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.1.pt"), map_location="cpu", weights_only=True)
     old = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.pt"), map_location="cpu", weights_only=True)
     assert old["meta"]["version"].startswith("1.2.0+") and new["meta"]["version"].startswith("1.2.1+")
     assert all(torch.equal(new["model"][k], old["model"][k]) for k in old["model"])
@@ -41,3 +41,13 @@ def test_the_shipped_1_2_1_is_the_kept_1_2_decoded_in_a_random_order_without_the
     dec, was = new["meta"]["decoding"], old["meta"]["decoding"]
     assert {k for k in dec if dec[k] != was.get(k)} == {"order_noise", "hold_bias"}
     assert dec["order_noise"] == 100.0 and dec["hold_bias"] == 0.0 and "order_noise" not in was
+
+
+def test_bf16_is_used_only_where_the_machine_has_bf16_matrix_units(tmp_path):
+    from engine.neural import bf16_is_fast
+    amx, avx2 = tmp_path / "amx", tmp_path / "avx2"
+    amx.write_text("flags\t\t: fpu sse2 avx2 avx512f amx_bf16 amx_tile\n")
+    avx2.write_text("flags\t\t: fpu sse2 avx2\n")
+    assert bf16_is_fast("cpu", str(amx)) and not bf16_is_fast("cpu", str(avx2))
+    assert not bf16_is_fast("cpu", str(tmp_path / "none")) and bf16_is_fast("cuda", str(avx2))
+    assert _gen(bf16=True).bf16 == bf16_is_fast("cpu") and _gen(bf16=False).bf16 is False
