@@ -37,6 +37,17 @@ def window(g, spb, b, task):
     return w0 * spb, w1 * spb, b * spb, (b + task["bars"]) * spb
 
 
+def hidden_windows(pieces, task, n, seed):
+    """The regions' windows with the task's voices hidden in the region, as a request sees them:
+    (grid (4, W) with MASK there, free (4, W), spb, (r0, r1) inside the window)."""
+    for i, b in regions(pieces, task, n, seed):
+        g, spb = pieces[i]
+        w0, w1, r0, r1 = window(g, spb, b, task)
+        free = np.zeros(g.shape, bool)
+        free[list(task["voices"]), r0:r1] = True
+        yield np.where(free, G.MASK, g)[:, w0:w1], free[:, w0:w1], spb, (r0 - w0, r1 - w0)
+
+
 @torch.inference_mode()
 def nll_neural(model, g, spb, w0, w1, r0, r1, voices, device, bs=128, style=None):
     x = g[:, w0:w1]

@@ -23,7 +23,7 @@ import torch
 
 from engine import grid as G
 from engine.api import Controls
-from engine.eval_tasks import TASKS, fill, mean_se, nll_neural, regions, request_for, window
+from engine.eval_tasks import TASKS, fill, hidden_windows, mean_se, nll_neural, regions, request_for, window
 from engine.metrics import piece_key, region_stats, summarize
 from engine.ngram import BOS, NgramModel, training_streams
 from engine.styles import load_split
@@ -101,18 +101,11 @@ def auto_confusion(neural, n_regions=40, split="test"):
         test = load_split(style, split)
         task = MELODY_TASKS["infill"] if one_voice(test) else TASKS["infill"]
         counts = dict.fromkeys(neural.styles, 0)
-        picks = regions(test, task, n_regions, seed=1)
-        for i, b in picks:
-            g, spb = test[i]
-            w0, w1, r0, r1 = window(g, spb, b, task)
-            free = np.zeros(g.shape, bool)
-            free[list(task["voices"]), r0:r1] = True
-            grid = np.where(free, G.MASK, g)
-            prob = SimpleNamespace(grid=grid[:, w0:w1], free=free[:, w0:w1], spb=spb, region=(r0 - w0, r1 - w0),
-                                   style="auto", warnings=[])
+        for grid, free, spb, region in hidden_windows(test, task, n_regions, seed=1):
+            prob = SimpleNamespace(grid=grid, free=free, spb=spb, region=region, style="auto", warnings=[])
             read = neural.style_of(prob)            # what a request with style auto would write in
             counts[neural.styles[read]] += 1
-        out[style] = {k: v / max(len(picks), 1) for k, v in counts.items()}
+        out[style] = {k: v / max(sum(counts.values()), 1) for k, v in counts.items()}
     return out
 
 

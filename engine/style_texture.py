@@ -99,18 +99,11 @@ def load(path=PATH):
 
 def windows(style, split, n, seed):
     """The rates of up to n 1-bar infill windows of a split (the windows engine.style_eval reads auto on)."""
-    from engine.eval_tasks import TASKS, regions, window
+    from engine.eval_tasks import TASKS, hidden_windows
     from engine.styles import load_split
-    pieces, task, out = load_split(style, split), TASKS["infill"], []
-    for i, b in regions(pieces, task, n, seed):
-        g, spb = pieces[i]
-        w0, w1, r0, r1 = window(g, spb, b, task)
-        free = np.zeros(g.shape, bool)
-        free[:, r0:r1] = True
-        x = features(np.where(free, G.MASK, g)[:, w0:w1], free[:, w0:w1], spb)
-        if x is not None:
-            out.append(x)
-    return np.array(out)
+    rates = (features(grid, free, spb) for grid, free, spb, _ in
+             hidden_windows(load_split(style, split), TASKS["infill"], n, seed))
+    return np.array([x for x in rates if x is not None])
 
 
 def fit(styles, n=N_WINDOWS, seed=7):
