@@ -7,7 +7,7 @@ Train GridCoco on the committed splits: from scratch, or on from a checkpoint (i
     python -m engine.train --preset cpu --lr 5e-4 --steps 100   # any field can be overridden
     python -m engine.train --preset styles       # the four styles, fine-tuned from the 1.0 checkpoint on CPU
     python -m engine.train --preset styles-2     # tried, not shipped: more folk, on from the kept 1.1 file
-    python -m engine.train --preset cpu-styles   # the four styles from scratch, then chorale weights: <= 60 min
+    python -m engine.train --preset cpu-styles   # the four styles from scratch: the chorales, then the others: <= 60 min
     python -m engine.train --preset folk-expert  # 1.2: folk weights of their own beside 1.1's (30 min)
 
 Prints a progress bar and, every eval_every steps, a validation row (the
@@ -37,7 +37,7 @@ from engine import __version__
 from engine.batches import Batches, collate, fixed_set
 from engine import styles as S
 from engine.model import GridCoco, ModelConfig
-from engine.neural import CHECKPOINT, pick_device
+from engine.neural import CHECKPOINT, bf16_is_fast, pick_device
 from engine.train_presets import PRESETS
 
 
@@ -62,7 +62,7 @@ class TrainConfig:
     device: str = "auto"
     threads: int = 2
     workers: int = 0
-    amp: bool = False          # bf16 autocast (CUDA)
+    amp: bool = False          # bf16 autocast where it is fast (a GPU; a CPU with AMX or AVX512-BF16)
     seed: int = 1337
     styles: str = "chorale"    # comma-separated (engine/styles.py); more than one adds a style embedding
     style_share: str = ""      # e.g. "chorale=0.4,folk=0.2": each style's share of the windows (default: by bars)
@@ -72,6 +72,8 @@ class TrainConfig:
     expert: str = ""           # train init_from's weights on this style alone and save them beside it
                                # (engine/model.py StyleExperts): the other styles write as before
     then: str = ""             # a preset trained next from this run's weights (a recipe in phases)
+    keep_as_expert: str = ""   # init_from's weights, unchanged, become this style's own (an expert), and
+                               # this run trains the shared weights on the other styles (those with a share)
     harmonize_share: float = 0.0   # share of windows masked as "harmonize the top voice" (engine/batches.py)
 
 
@@ -131,14 +133,17 @@ def train(cfg: TrainConfig):
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     device = pick_device(cfg.device)
-    amp = cfg.amp and device.startswith("cuda")
+    amp = cfg.amp and bf16_is_fast(device)        # bf16 autocast: a GPU, or a CPU with bf16 units
     names = cfg.styles.split(",")
+    share = {names.index(k): float(v) for k, v in (kv.split("=") for kv in cfg.style_share.split(",") if kv)}
+    if cfg.expert:
+        share = {i: float(name == cfg.expert) for i, name in enumerate(names)}
     train_p, train_s, sets = [], [], {}
     for i, name in enumerate(names):
         pieces = S.load_split(name, "train")
         train_p += pieces
         train_s += [i] * len(pieces)
-        if cfg.expert in ("", name):
+        if share.get(i, 1.0) > 0:            # validated on the styles it trains
             sets.update(valid_sets(S.load_split(name, "valid"), cfg.n_valid, i, f"_{name}" if len(names) > 1 else ""))
         print(f"{name}: {len(pieces)} train pieces")
     model, mcfg = build_model(cfg, len(names) if len(names) > 1 else 0)
@@ -148,9 +153,6 @@ def train(cfg: TrainConfig):
     other = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=other, weight_decay=0.0)],
                             lr=cfg.lr, betas=(0.9, 0.98), fused=device.startswith("cuda"))
-    share = {names.index(k): float(v) for k, v in (kv.split("=") for kv in cfg.style_share.split(",") if kv)}
-    if cfg.expert:
-        share = {i: float(name == cfg.expert) for i, name in enumerate(names)}
     loader = torch.utils.data.DataLoader(Batches(train_p, cfg.batch_size, cfg.seed, train_s, share, cfg.harmonize_share), batch_size=None,
                                          num_workers=cfg.workers, persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
@@ -249,6 +251,10 @@ def save(cfg, mcfg, state, history, step, train_s, device, names=("chorale",)):
     if cfg.expert:       # the shared weights stay init_from's; this run's are the style's own
         state, experts = init["model"], {**init.get("experts", {}), cfg.expert: state}
         meta["training_data"] += f"; {cfg.expert} expert: {cfg.expert} windows only, {step} steps"
+    if cfg.keep_as_expert:   # the reverse: init_from's weights are the style's own, this run's are shared
+        experts = {**init.get("experts", {}), cfg.keep_as_expert: init["model"]}
+        meta["training_data"] += (f"; {cfg.keep_as_expert} weights: {os.path.basename(cfg.init_from)}'s; the shared "
+                                  f"weights trained on from them for the other styles, {step} steps")
     torch.save(dict(model_args=dataclasses.asdict(mcfg), model=state, config=dataclasses.asdict(cfg),
                     history=history, meta=meta, **({"experts": experts} if experts else {})), cfg.out)
     print(f"saved best-on-valid weights (fp16) to {cfg.out}: {os.path.getsize(cfg.out) / 1e6:.1f} MB, "

@@ -14,8 +14,10 @@ def test_the_four_style_cpu_recipe_is_from_scratch_and_timed_under_an_hour():
     cfg = parse_args(["--preset", "cpu-styles"])
     assert not cfg.init_from and cfg.threads == 2
     assert cfg.styles.split(",") == ["chorale", "folk", "renaissance", "quartet"]
-    then = PRESETS[cfg.then]                                 # its second phase: chorale weights of their own
-    assert then["expert"] == "chorale" and then["init_from"] == cfg.out and then["styles"] == cfg.styles
+    assert cfg.style_share == "chorale=1,folk=0,renaissance=0,quartet=0"      # the chorales alone first
+    then = PRESETS[cfg.then]                       # then the other styles, the chorale weights kept as they were
+    assert then["keep_as_expert"] == "chorale" and then["init_from"] == cfg.out and then["styles"] == cfg.styles
+    assert "chorale=0" in then["style_share"]
     assert cfg.steps == 0 == then["steps"] and 0 < cfg.budget_s + then["budget_s"] <= 3300   # loading on top
     shipped = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)["meta"]["decoding"]
     assert {**shipped, **json.loads(cfg.decoding)} == shipped            # it decodes as the shipped file
@@ -89,3 +91,23 @@ def test_an_expert_trains_one_style_alone_and_leaves_the_shared_weights_as_they_
         assert torch.allclose(mixed[[0, 2]], base(tokens[[0, 2]], pos, None, style[[0, 2]]), atol=1e-5)
         assert torch.allclose(mixed[[1, 3]], model.experts["1"](tokens[[1, 3]], pos, None, style[[1, 3]]), atol=1e-5)
         assert not torch.allclose(mixed[[1, 3]], base(tokens[[1, 3]], pos, None, style[[1, 3]]), atol=1e-3)
+
+
+def test_kept_as_expert_the_first_weights_write_their_style_and_the_run_trains_the_others(tmp_path):
+    from engine.model import StyleExperts, load_checkpoint
+    first = _tiny(tmp_path, "a.pt", style_share="chorale=1,folk=0")
+    assert all("folk" not in k for row in first["history"] for k in row)            # validated on what it trains
+    both = _tiny(tmp_path, "k.pt", init_from=tmp_path / "a.pt", keep_as_expert="chorale",
+                 style_share="chorale=0,folk=1", lr=1e-2)
+    assert set(both["experts"]) == {"chorale"}
+    assert all(torch.equal(both["experts"]["chorale"][k], first["model"][k]) for k in first["model"])
+    assert any(not torch.equal(both["model"][k], first["model"][k]) for k in first["model"])
+    assert all("chorale" not in k for row in both["history"] for k in row)
+    model, _ = load_checkpoint(tmp_path / "k.pt")
+    base, _ = load_checkpoint(tmp_path / "a.pt")
+    assert isinstance(model, StyleExperts)
+    tokens = torch.randint(0, 20, (2, 4, 32))
+    pos = torch.arange(32) % 16
+    style = torch.tensor([0, 1])
+    with torch.inference_mode():
+        assert torch.allclose(model(tokens, pos, None, style)[:1], base(tokens[:1], pos, None, style[:1]), atol=1e-5)
