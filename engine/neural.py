@@ -167,7 +167,9 @@ class NeuralGenerator(Generator):
     def n_passes(self, n_cells):
         return self.passes or int(min(16, max(4, math.ceil(n_cells / self.cells_per_pass))))
 
-    @torch.inference_mode()
+    # no_grad, not inference_mode: under inference_mode autocast casts every weight to bf16 again on
+    # each pass (its cast cache is off there); under no_grad once a request, the same values.
+    @torch.no_grad()
     def sample(self, prob, k, seed):
         with torch.autocast(self.device.split(":")[0], torch.bfloat16, enabled=self.bf16):
             return self._sample(prob, k, seed)

@@ -31,7 +31,7 @@ PRIOR = {"chorale": -0.03, "quartet": 0.02}
 PRIOR_WITH_TEXTURE = {k: v / 2 for k, v in PRIOR.items()}
 
 
-@torch.inference_mode()
+@torch.no_grad()        # not inference_mode: autocast's weight casts are cached only outside it (neural.py)
 def infer_style(model, grid, free, spb, region, device, allowed=None, names=(), texture=None):
     """grid (4, T) tokens, free (4, T) bool -> (style index, [loss per style] or None). Only the
     `allowed` style indexes (default: all) are chosen from; `names` (the styles, in index order)
