@@ -278,7 +278,9 @@ class NeuralGenerator(Generator):
         bias = bias[None] if leaps is None else bias[None] - torch.from_numpy(leaps).to(x.device)
         old = x.clone()
         x[redo] = G.MASK
-        logp = self.model(x, pos[None].expand(K, W), None, style).float().log_softmax(-1)
+        rows = redo.flatten(1).any(1)             # only the candidates with a note to redo are run
+        logp = torch.zeros((K, 4, W, G.VOCAB), device=x.device)
+        logp[rows] = self.model(x[rows], pos[None].expand(int(rows.sum()), W), None, style[rows]).float().log_softmax(-1)
         ok = allowed[None].expand(K, -1, -1, -1).clone()
         ok[..., :G.N_SPECIAL] = False                       # keep the rhythm: pitches only
         ok.scatter_(-1, old[..., None], False)              # and a different one

@@ -110,3 +110,24 @@ def test_ordered_nll_matches_a_manual_loop(pieces):
     with torch.no_grad():
         lp = m(x[None], torch.from_numpy(G.positions(32, spb))[None]).log_softmax(-1)
     assert abs(-lp[0, 1, 16, g[1, 16]].item() - nll[1]) < 1e-4
+
+
+def test_style_experts_run_each_set_of_weights_once_per_call():
+    """auto's style probe asks for several styles at once: those without an expert share the base's
+    weights and go through them in one call, each row as it would alone."""
+    from dataclasses import replace
+    from engine.model import StyleExperts
+    torch.manual_seed(0)
+    cfg = replace(TINY, n_styles=4)
+    model = StyleExperts(GridCoco(cfg).eval(), {1: GridCoco(cfg).eval()}).eval()
+    calls = {"base": 0, "expert": 0}
+    model.base.register_forward_hook(lambda *a: calls.__setitem__("base", calls["base"] + 1))
+    model.experts["1"].register_forward_hook(lambda *a: calls.__setitem__("expert", calls["expert"] + 1))
+    tokens = torch.randint(0, 20, (4, 4, 32))
+    pos = torch.arange(32) % 16
+    style = torch.tensor([0, 2, 1, 3])
+    with torch.no_grad():
+        out = model(tokens, pos, None, style)
+        assert calls == {"base": 1, "expert": 1}
+        for row, net in ((0, model.base), (1, model.base), (2, model.experts["1"]), (3, model.base)):
+            assert torch.allclose(out[row], net(tokens[row:row + 1], pos, None, style[row:row + 1])[0], atol=1e-5)

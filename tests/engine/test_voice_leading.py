@@ -26,6 +26,30 @@ def test_figures_count_parallels_crossings_and_spacing():
     assert (0, 4) in marks and (1, 4) in marks and (2, 4) in marks
 
 
+def test_a_repair_runs_the_model_on_the_candidates_with_a_note_to_redo_only(neural_gen):
+    import numpy as np
+    import torch
+    from engine import grid as G
+    q = 480
+    fifths = {0: [Note(0, 0, q, 72, 80), Note(0, q, q, 74, 80)], 1: [Note(1, 0, q, 65, 80), Note(1, q, q, 67, 80)]}
+    clean = {0: [Note(0, 0, q, 72, 80), Note(0, q, q, 74, 80)], 1: [Note(1, 0, q, 69, 80), Note(1, q, q, 71, 80)]}
+    x = torch.from_numpy(np.stack([grid_of(clean, 16), grid_of(fifths, 16), grid_of(clean, 16)]))
+    todo = torch.zeros((4, 16), dtype=torch.bool)
+    todo[1] = True
+    allowed = torch.ones((4, 16, G.VOCAB), dtype=torch.bool)
+    bias = torch.zeros((4, 16, G.VOCAB))
+    rows = []
+    hook = neural_gen.model.register_forward_hook(lambda m, a, o: rows.append(len(a[0])))
+    try:
+        before = x.clone()
+        assert neural_gen._repair(x, torch.from_numpy(G.positions(16, 16)), todo, allowed, bias, 1.0, 1.0,
+                                  torch.Generator().manual_seed(0), torch.zeros(3, dtype=torch.long))
+    finally:
+        hook.remove()
+    assert rows == [1]                                     # the candidate with the parallel fifths alone
+    assert torch.equal(x[[0, 2]], before[[0, 2]]) and not torch.equal(x[1], before[1])
+
+
 def _marks(gen, strict, seed):
     melody = [Note("S", i * 480, 480, p, 80) for i, p in enumerate([67, 69, 71, 72, 74, 72, 71, 69] * 2)]
     piece = Piece([Track(v, v, v) for v in "SATB"], melody, "4/4", "G major")
