@@ -131,16 +131,14 @@ class StyleExperts(nn.Module):
             return self.base(tokens, pos, valid, style)
         # One call per set of weights, not per style: the styles without an expert share the base's
         # (auto's style probe asks for three of them at once).
-        nets = {}
+        nets = {}                                             # weights -> the styles they write
         for s in style.unique().tolist():
-            nets.setdefault(str(s) if str(s) in self.experts else "", []).append(s)
+            nets.setdefault(self.experts[str(s)] if str(s) in self.experts else self.base, []).append(s)
         if len(nets) == 1:
-            key = next(iter(nets))
-            return (self.experts[key] if key else self.base)(tokens, pos, valid, style)
+            return next(iter(nets))(tokens, pos, valid, style)
         out = None
-        for key, kinds in nets.items():
+        for net, kinds in nets.items():
             rows = torch.isin(style, torch.tensor(kinds, device=style.device)).nonzero(as_tuple=True)[0]
-            net = self.experts[key] if key else self.base
             part = net(tokens[rows], pos[rows] if pos.dim() == 2 else pos,
                        None if valid is None else valid[rows], style[rows])
             out = part.new_empty((len(tokens), *part.shape[1:])) if out is None else out
