@@ -57,12 +57,16 @@ class Block(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.p = cfg.dropout
 
-    def forward(self, x, rot, mask):
+    def forward(self, x, rot, mask, keep=None):
+        """keep: a slice of positions, the only ones whose output is computed (every position is
+        still attended to); the others are left out of the result."""
         B, T, C = x.shape
         q, k, v = self.qkv(self.ln1(x)).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
         q, k = apply_rotary(q, rot), apply_rotary(k, rot)
+        if keep is not None:
+            q, x = q[:, :, keep], x[:, keep]
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.p if self.training else 0.0)
-        x = x + self.drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
+        x = x + self.drop(self.proj(y.transpose(1, 2).reshape(B, -1, C)))
         return x + self.drop(self.out(F.gelu(self.fc(self.ln2(x)))))
 
 
@@ -94,10 +98,12 @@ class GridCoco(nn.Module):
     def n_params(self):
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, tokens, pos, valid=None, style=None):
+    def forward(self, tokens, pos, valid=None, style=None, keep=None):
         """tokens (B, 4, T) long, pos (B, T) or (T,) position-in-bar index,
         valid (B, T) bool or None (False = padding frame), style (B,) long or None
-        (a model with styles then reads the first, the chorales) -> logits (B, 4, T, V)."""
+        (a model with styles then reads the first, the chorales) -> logits (B, 4, T, V).
+        keep: a slice of positions; only their logits are returned (B, 4, len, V). Decoding needs
+        only the frames it writes, so the last block and the head skip the others."""
         B, _, T = tokens.shape
         x = self.tok(tokens + self.voice_offset[None, :, None]).sum(1) + self.pos(pos)
         if self.style is not None:
@@ -106,10 +112,10 @@ class GridCoco(nn.Module):
         x = self.drop(x)
         rot = rotary(T, self.cfg.d_model // self.cfg.n_head, tokens.device)
         mask = None if valid is None else valid[:, None, None, :]
-        for blk in self.blocks:
-            x = blk(x, rot, mask)
-        logits = self.head(self.ln_f(x))                       # (B, T, 4V)
-        return logits.view(B, T, 4, self.cfg.vocab).permute(0, 2, 1, 3)
+        for i, blk in enumerate(self.blocks):
+            x = blk(x, rot, mask, keep if i == len(self.blocks) - 1 else None)
+        logits = self.head(self.ln_f(x))                       # (B, T or len(keep), 4V)
+        return logits.view(B, x.shape[1], 4, self.cfg.vocab).permute(0, 2, 1, 3)
 
 
 class StyleExperts(nn.Module):
@@ -126,21 +132,21 @@ class StyleExperts(nn.Module):
     def n_params(self):
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, tokens, pos, valid=None, style=None):
+    def forward(self, tokens, pos, valid=None, style=None, keep=None):
         if style is None or not len(self.experts):
-            return self.base(tokens, pos, valid, style)
+            return self.base(tokens, pos, valid, style, keep)
         # One call per set of weights, not per style: the styles without an expert share the base's
         # (auto's style probe asks for three of them at once).
         nets = {}                                             # weights -> the styles they write
         for s in style.unique().tolist():
             nets.setdefault(self.experts[str(s)] if str(s) in self.experts else self.base, []).append(s)
         if len(nets) == 1:
-            return next(iter(nets))(tokens, pos, valid, style)
+            return next(iter(nets))(tokens, pos, valid, style, keep)
         out = None
         for net, kinds in nets.items():
             rows = torch.isin(style, torch.tensor(kinds, device=style.device)).nonzero(as_tuple=True)[0]
             part = net(tokens[rows], pos[rows] if pos.dim() == 2 else pos,
-                       None if valid is None else valid[rows], style[rows])
+                       None if valid is None else valid[rows], style[rows], keep)
             out = part.new_empty((len(tokens), *part.shape[1:])) if out is None else out
             out[rows] = part
         return out

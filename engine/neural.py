@@ -199,17 +199,19 @@ class NeuralGenerator(Generator):
                 continue
             xw = x[:, :, w0:w1]                                   # a view: commits land in x
             prev0 = x[:, :, w0 - 1] if w0 > 0 else torch.full((k, 4), G.PAD, device=dev)
-            s = self._unmask(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
+            cols = todo.any(0).nonzero()[:, 0]
+            keep = slice(int(cols[0]), int(cols[-1]) + 1)        # the frames written: the only logits needed
+            s = self._unmask(xw, pos_all[w0:w1], todo, keep, allowed[:, w0:w1], bias[:, w0:w1],
                              prev0, prob.temperature, prob.top_p, gen, style)
             for _ in range(self.repair if prob.strict else 0):
-                if not self._repair(xw, pos_all[w0:w1], todo, allowed[:, w0:w1], bias[:, w0:w1],
+                if not self._repair(xw, pos_all[w0:w1], todo, keep, allowed[:, w0:w1], bias[:, w0:w1],
                                     prob.temperature, prob.top_p, gen, style):
                     break
             score += s
             count += n
         return x.cpu().numpy(), (score / max(count, 1)).cpu().numpy()
 
-    def _unmask(self, x, pos, todo, allowed, bias, prev0, temp, top_p, gen, style):
+    def _unmask(self, x, pos, todo, keep, allowed, bias, prev0, temp, top_p, gen, style):
         K, _, W = x.shape
         n = int(todo.sum())
         P = min(self.n_passes(n), n)
@@ -220,12 +222,15 @@ class NeuralGenerator(Generator):
             m = int(remaining[0].sum())                    # the same for every chain
             if m - left_after <= 0:
                 continue
-            logp = self.model(x, pos[None].expand(K, W), None, style).float().log_softmax(-1)   # (K, 4, W, V)
+            # While every chain is still the same (the first pass of a chunk), one row stands for all.
+            n_run = 1 if K > 1 and bool((x == x[:1]).all()) else K
+            logp = self.model(x[:n_run], pos[None].expand(n_run, W), None, style[:n_run], keep)
+            logp = logp.float().log_softmax(-1).expand(K, -1, -1, -1)      # (K, 4, frames kept, V)
             k, v, t = remaining.nonzero(as_tuple=True)     # grouped by chain, m cells each
             prev = torch.where(t > 0, x[k, v, (t - 1).clamp(min=0)], prev0[k, v])
             ok = allowed[v, t].clone()
             ok[:, G.HOLD] &= (prev != G.REST) & (prev != G.PAD)
-            lp = logp[k, v, t]                              # (K*m, V)
+            lp = logp[k, v, t - keep.start]                 # (K*m, V)
             z = top_p_filter((lp / temp + bias[v, t]).masked_fill(~ok, float("-inf")), top_p)
             u = torch.rand(z.shape, generator=gen).clamp_(1e-9, 1 - 1e-9).to(x.device)
             tok = (z - torch.log(-torch.log(u))).argmax(-1)  # Gumbel-max sample
@@ -252,7 +257,7 @@ class NeuralGenerator(Generator):
                 out.add(mine[0])
         return out
 
-    def _repair(self, x, pos, todo, allowed, bias, temp, top_p, gen, style):
+    def _repair(self, x, pos, todo, keep, allowed, bias, temp, top_p, gen, style):
         """Re-sample the pitch of generated notes a teacher would mark (parallel fifths or octaves,
         crossings, upper voices more than an octave apart), given everything else (one pass).
         Returns False when none is left."""
@@ -280,7 +285,8 @@ class NeuralGenerator(Generator):
         x[redo] = G.MASK
         rows = redo.flatten(1).any(1)             # only the candidates with a note to redo are run
         logp = torch.zeros((K, 4, W, G.VOCAB), device=x.device)
-        logp[rows] = self.model(x[rows], pos[None].expand(int(rows.sum()), W), None, style[rows]).float().log_softmax(-1)
+        logp[rows, :, keep] = self.model(x[rows], pos[None].expand(int(rows.sum()), W), None, style[rows],
+                                         keep).float().log_softmax(-1)
         ok = allowed[None].expand(K, -1, -1, -1).clone()
         ok[..., :G.N_SPECIAL] = False                       # keep the rhythm: pitches only
         ok.scatter_(-1, old[..., None], False)              # and a different one

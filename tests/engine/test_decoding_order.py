@@ -4,7 +4,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from engine.api import GenerateRequest, Region  # noqa: E402
+from engine.api import Controls, GenerateRequest, Region  # noqa: E402
 from engine.model import GridCoco, ModelConfig  # noqa: E402
 from engine.neural import CHECKPOINT, NeuralGenerator  # noqa: E402
 from engine.testing import satb_piece  # noqa: E402
@@ -51,3 +51,16 @@ def test_bf16_is_used_only_where_the_machine_has_bf16_matrix_units(tmp_path):
     assert bf16_is_fast("cpu", str(amx)) and not bf16_is_fast("cpu", str(avx2))
     assert not bf16_is_fast("cpu", str(tmp_path / "none")) and bf16_is_fast("cuda", str(avx2))
     assert _gen(bf16=True).bf16 == bf16_is_fast("cpu") and _gen(bf16=False).bf16 is False
+
+
+def test_the_first_pass_runs_one_row_for_the_candidates_that_are_all_still_alike():
+    """Before anything is committed the K chains are the same grid: one row of the model stands for
+    all (the first pass of a chunk); later passes run every chain, on the frames written only."""
+    gen = _gen()
+    seen = []
+    gen.model.register_forward_hook(lambda m, a, kw, out: seen.append((a[0].shape[0], out.shape[2])), with_kwargs=True)
+    req = GenerateRequest("infill", satb_piece(), Region([0, 1, 2, 3], 1, 3), num_candidates=3, seed=0,
+                          controls=Controls.from_dict({"strict_voice_leading": False}))
+    gen.generate(req)
+    spb = 16
+    assert seen[0] == (1, 2 * spb) and all(rows == 3 and frames == 2 * spb for rows, frames in seen[1:4])

@@ -131,3 +131,17 @@ def test_style_experts_run_each_set_of_weights_once_per_call():
         assert calls == {"base": 1, "expert": 1}
         for row, net in ((0, model.base), (1, model.base), (2, model.experts["1"]), (3, model.base)):
             assert torch.allclose(out[row], net(tokens[row:row + 1], pos, None, style[row:row + 1])[0], atol=1e-5)
+
+
+def test_keep_returns_the_kept_frames_logits_as_the_whole_window_computes_them():
+    """Decoding asks only for the frames it writes: the last block and the head skip the others,
+    which are still attended to."""
+    torch.manual_seed(0)
+    m = GridCoco(TINY).eval()
+    tokens = torch.randint(0, 20, (3, 4, 32))
+    pos = torch.arange(32) % 16
+    with torch.no_grad():
+        full = m(tokens, pos)
+        kept = m(tokens, pos, keep=slice(8, 24))
+    assert kept.shape == (3, 4, 16, TINY.vocab)
+    assert torch.allclose(kept, full[:, :, 8:24], atol=1e-5)

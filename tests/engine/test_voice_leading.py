@@ -42,7 +42,7 @@ def test_a_repair_runs_the_model_on_the_candidates_with_a_note_to_redo_only(neur
     hook = neural_gen.model.register_forward_hook(lambda m, a, o: rows.append(len(a[0])))
     try:
         before = x.clone()
-        assert neural_gen._repair(x, torch.from_numpy(G.positions(16, 16)), todo, allowed, bias, 1.0, 1.0,
+        assert neural_gen._repair(x, torch.from_numpy(G.positions(16, 16)), todo, slice(0, 16), allowed, bias, 1.0, 1.0,
                                   torch.Generator().manual_seed(0), torch.zeros(3, dtype=torch.long))
     finally:
         hook.remove()
