@@ -17,7 +17,7 @@ import importlib
 import os
 import threading
 
-__version__ = "1.2.2"
+__version__ = "1.2.3"
 DEFAULT_GENERATOR = "engine.neural.NeuralGenerator"
 _instances = {}
 _lock = threading.Lock()

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from engine import grid as G
 from engine.api import GenerateRequest, Note, Piece, Region, Track
 from engine.data import load_split
+from engine.int8 import is_linear, n_params
 from engine.model import Block, GridCoco
 
 
@@ -81,7 +82,7 @@ def record_matmuls(gen, req):
     """Shapes of every Linear and attention call the model makes for one request."""
     calls = []
     hooks = [m.register_forward_hook(lambda m, a, o: calls.append(("linear", m, a[0].shape)))
-             for m in gen.model.modules() if isinstance(m, torch.nn.Linear)]
+             for m in gen.model.modules() if is_linear(m)]
     hooks += [b.register_forward_hook(lambda m, a, o: calls.append(("attn", m, a[0].shape)))
               for b in gen.model.modules() if isinstance(b, Block)]
     req.seed = 0
@@ -108,7 +109,7 @@ def floor_time(calls, n_head, device, sync, reps=5, bf16=False):
             t = time.perf_counter()
             for kind, m, x in xs:
                 if kind == "linear":
-                    F.linear(x, m.weight, m.bias)
+                    m.forward(x)                # float or int8 (its input quantized as it is served)
                 else:
                     F.scaled_dot_product_attention(x[0], x[1], x[2])
             sync()
@@ -133,10 +134,10 @@ def main():
     sync = torch.cuda.synchronize if dev.startswith("cuda") else (lambda: None)
     nets = [m for m in gen.model.modules() if isinstance(m, GridCoco)]     # more than one: style experts
     heads = {id(m.head) for m in nets}
-    print(f"{gen.name} {gen.version} ({nets[0].n_params() / 1e6:.2f}M params"
+    print(f"{gen.name} {gen.version} ({n_params(nets[0]) / 1e6:.2f}M params"
           f"{f' x {len(nets)} sets of weights, one a request' if len(nets) > 1 else ''}) on {dev}, "
           f"{torch.get_num_threads()} threads, torch {torch.__version__}; model load {load_s * 1e3:.0f} ms; "
-          f"decoding {'bf16' if gen.bf16 else 'fp32'}, {gen.cells_per_pass} cells a pass\n")
+          f"decoding {'int8' if gen.int8 else 'bf16' if gen.bf16 else 'fp32'}, {gen.cells_per_pass} cells a pass\n")
     rows = []
     for name, req in scenarios().items():
         for i in range(3):          # warm up

@@ -14,7 +14,7 @@ import os
 import numpy as np
 import torch
 
-from engine import grid as G, style_texture
+from engine import grid as G, int8, style_texture
 from engine.api import Capabilities, CONTROL_SCHEMA, OPERATIONS
 from engine.generator import Generator
 from engine.leaps import leap_cost
@@ -38,8 +38,10 @@ CHECKPOINT = os.path.join(HERE, "checkpoints", "gridcoco.pt")
 # on each cell's confidence, annealed to 0 by the last pass, is scaled by it): most confident first is
 # mode-seeking, so a voice written with others settles on few pitches; very large is a random order.
 # auto_texture: `style: auto` also weighs the written texture against each style's (engine/style_texture.py).
+# int8_cpu: on a CPU, run the Linear layers in int8 (engine/int8.py; bf16 then applies to a GPU only).
 DECODING_1_0 = dict(cells_per_pass=8, left=3, right=1, hold_bias=0.0, bf16=False, dense_rests=False,
-                    repair_leap_cost=0.0, repair_clean=False, order_noise=1.0, auto_texture=False)
+                    repair_leap_cost=0.0, repair_clean=False, order_noise=1.0, auto_texture=False,
+                    int8_cpu=False)
 
 
 def pick_device(device=None):
@@ -115,12 +117,13 @@ class NeuralGenerator(Generator):
             for v in model.state_dict().values():
                 h.update(v.detach().cpu().numpy().tobytes())
             self.checksum, self.meta = h.hexdigest(), {}
-        self.model = model
         # How this checkpoint is decoded is part of it (meta "decoding"), so a kept checkpoint's jobs
         # regenerate exactly after the defaults move on; arguments override it.
         decoding = {**DECODING_1_0, **self.meta.get("decoding", {}), **(decoding or {})}
+        self.int8 = decoding["int8_cpu"] and self.device == "cpu" and int8.available()
+        self.model = int8.int8_linears(model) if self.int8 else model
         self.cells_per_pass, self.hold_bias = decoding["cells_per_pass"], decoding["hold_bias"]
-        self.bf16 = decoding["bf16"] and bf16_is_fast(self.device)
+        self.bf16 = decoding["bf16"] and not self.int8 and bf16_is_fast(self.device)
         self.dense_rests = decoding["dense_rests"]
         self.repair_leap_cost = decoding["repair_leap_cost"]      # engine/leaps.py
         self.repair_clean = decoding["repair_clean"]              # engine/clean_pitches.py

@@ -4,10 +4,11 @@ The training recipes of engine/train.py, as data: each preset names TrainConfig 
 """
 from engine.neural import CHECKPOINT
 
-# How the shipped 1.2.2 decodes (MODEL_CARD.md, "Decoding"), written into a recipe's checkpoint so it
+# How the shipped 1.2.3 decodes (MODEL_CARD.md, "Decoding"), written into a recipe's checkpoint so it
 # decodes the same way (the settings do not change what is trained; an expert phase inherits them).
 SHIPPED_DECODING = ('{"cells_per_pass": 12, "bf16": true, "dense_rests": true, "repair_leap_cost": 0.5, '
-                    '"repair_clean": true, "order_noise": 100.0, "hold_bias": 0.0, "auto_texture": true}')
+                    '"repair_clean": true, "order_noise": 100.0, "hold_bias": 0.0, "auto_texture": true, '
+                    '"int8_cpu": true}')
 
 PRESETS = {
     "cpu": dict(d_model=192, n_layer=4, d_ff=768, lr=1.5e-3, steps=6000, batch_size=32,

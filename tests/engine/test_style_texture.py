@@ -102,8 +102,8 @@ def test_the_texture_is_a_decoding_setting_off_for_the_kept_checkpoints():
     assert NeuralGenerator(model=model, device="cpu", decoding={"auto_texture": True}).texture == T.load()
 
 
-def test_the_shipped_1_2_2_is_the_kept_1_2_1_with_the_texture_on():
-    new = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)
+def test_the_kept_1_2_2_is_the_kept_1_2_1_with_the_texture_on():
+    new = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.2.pt"), map_location="cpu", weights_only=True)
     old = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.1.pt"), map_location="cpu", weights_only=True)
     assert old["meta"]["version"].startswith("1.2.1+") and new["meta"]["version"].startswith("1.2.2+")
     assert all(torch.equal(new["model"][k], old["model"][k]) for k in old["model"])
