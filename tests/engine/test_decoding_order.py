@@ -6,8 +6,9 @@ torch = pytest.importorskip("torch")
 
 from engine.api import Controls, GenerateRequest, Region  # noqa: E402
 from engine.model import GridCoco, ModelConfig  # noqa: E402
-from engine.neural import CHECKPOINT, NeuralGenerator  # noqa: E402
+from engine.neural import NeuralGenerator  # noqa: E402
 from engine.testing import satb_piece  # noqa: E402
+from tests.engine import kept_checkpoints as kept  # noqa: E402
 
 
 def _gen(**decoding):
@@ -33,14 +34,11 @@ def test_a_random_order_is_the_same_for_a_seed_and_writes_other_notes_than_most_
 
 
 def test_the_kept_1_2_1_is_the_kept_1_2_decoded_in_a_random_order_without_the_hold_bias():
-    new = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.1.pt"), map_location="cpu", weights_only=True)
-    old = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.pt"), map_location="cpu", weights_only=True)
+    new, old = kept.load("1.2.1"), kept.load("1.2")
     assert old["meta"]["version"].startswith("1.2.0+") and new["meta"]["version"].startswith("1.2.1+")
-    assert all(torch.equal(new["model"][k], old["model"][k]) for k in old["model"])
-    assert all(torch.equal(new["experts"]["folk"][k], old["experts"]["folk"][k]) for k in old["experts"]["folk"])
-    dec, was = new["meta"]["decoding"], old["meta"]["decoding"]
-    assert {k for k in dec if dec[k] != was.get(k)} == {"order_noise", "hold_bias"}
-    assert dec["order_noise"] == 100.0 and dec["hold_bias"] == 0.0 and "order_noise" not in was
+    changes = kept.decoding_changes(new, old)
+    assert set(changes) == {"order_noise", "hold_bias"}
+    assert changes["order_noise"] == (None, 100.0) and changes["hold_bias"][1] == 0.0
 
 
 def test_bf16_is_used_only_where_the_machine_has_bf16_matrix_units(tmp_path):

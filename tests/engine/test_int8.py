@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 from engine import int8  # noqa: E402
 from engine.api import Controls, GenerateRequest, Region  # noqa: E402
 from engine.model import GridCoco, ModelConfig  # noqa: E402
-from engine.neural import CHECKPOINT, NeuralGenerator  # noqa: E402
+from engine.neural import NeuralGenerator  # noqa: E402
 from engine.testing import satb_piece  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not int8.available(), reason="no FBGEMM in this torch build")
@@ -60,19 +60,17 @@ def test_the_bench_times_int8_layers_as_matrix_work():
 
 
 def test_the_shipped_1_2_3_is_the_kept_1_2_2_decoded_in_int8_on_a_cpu():
-    new = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)
-    old = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.2.pt"), map_location="cpu", weights_only=True)
+    from tests.engine import kept_checkpoints as kept
+    new, old = kept.load(), kept.load("1.2.2")
     assert old["meta"]["version"].startswith("1.2.2+") and new["meta"]["version"].startswith("1.2.3+")
-    assert all(torch.equal(new["model"][k], old["model"][k]) for k in old["model"])
-    assert all(torch.equal(new["experts"]["folk"][k], old["experts"]["folk"][k]) for k in old["experts"]["folk"])
-    dec, was = new["meta"]["decoding"], old["meta"]["decoding"]
-    assert {k for k in dec if dec[k] != was.get(k)} == {"int8_cpu"} and dec["int8_cpu"] is True
+    assert kept.decoding_changes(new, old) == {"int8_cpu": (None, True)}
 
 
 def test_the_recipes_decode_as_the_shipped_checkpoint_does():
     import json
     from engine.train_presets import SHIPPED_DECODING
-    shipped = torch.load(CHECKPOINT, map_location="cpu", weights_only=True)["meta"]["decoding"]
+    from tests.engine import kept_checkpoints as kept
+    shipped = kept.load()["meta"]["decoding"]
     assert {k: v for k, v in shipped.items() if k in json.loads(SHIPPED_DECODING)} == json.loads(SHIPPED_DECODING)
 
 

@@ -9,7 +9,7 @@ from engine import grid as G, style_texture as T
 torch = pytest.importorskip("torch")
 
 from engine.model import GridCoco, ModelConfig  # noqa: E402
-from engine.neural import CHECKPOINT, NeuralGenerator  # noqa: E402
+from engine.neural import NeuralGenerator  # noqa: E402
 from engine.style_infer import infer_style  # noqa: E402
 from engine.styles import STYLES  # noqa: E402
 
@@ -103,10 +103,7 @@ def test_the_texture_is_a_decoding_setting_off_for_the_kept_checkpoints():
 
 
 def test_the_kept_1_2_2_is_the_kept_1_2_1_with_the_texture_on():
-    new = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.2.pt"), map_location="cpu", weights_only=True)
-    old = torch.load(CHECKPOINT.replace("gridcoco.pt", "gridcoco-1.2.1.pt"), map_location="cpu", weights_only=True)
+    from tests.engine import kept_checkpoints as kept
+    new, old = kept.load("1.2.2"), kept.load("1.2.1")
     assert old["meta"]["version"].startswith("1.2.1+") and new["meta"]["version"].startswith("1.2.2+")
-    assert all(torch.equal(new["model"][k], old["model"][k]) for k in old["model"])
-    assert all(torch.equal(new["experts"]["folk"][k], old["experts"]["folk"][k]) for k in old["experts"]["folk"])
-    dec, was = new["meta"]["decoding"], old["meta"]["decoding"]
-    assert {k for k in dec if dec[k] != was.get(k)} == {"auto_texture"} and dec["auto_texture"] is True
+    assert kept.decoding_changes(new, old) == {"auto_texture": (None, True)}
