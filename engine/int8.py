@@ -4,9 +4,10 @@ call's input quantized on the fly (dynamic quantization, FBGEMM's kernels).
 
 Why: on 2 cores the 1-bar infill is matrix work (engine.bench's floor), and int8 products are the
 fastest a CPU has without bf16 units (an AVX2-only CPU decoded fp32 at 346 ms); on an EPYC with
-AVX512-BF16 they beat bf16 too. The cost, measured on the chorales' test split (ordered NLL,
-engine/MODEL_CARD.md): +0.3 % nats per cell. One kernel library for every x86 CPU, so a seed gives the
-same candidates on more of them than bf16-or-fp32 by the CPU's flags did.
+AVX512-BF16 they beat bf16 too (89-96 against 112-128 ms). The cost: within 0.002 nats per cell of
+the float model on every row of engine.evaluate (engine/MODEL_CARD.md). The int8 sums are exact, so
+FBGEMM's AVX2 and AVX-512 kernels write the same candidates; the fp32 norms and softmax around them
+still depend on the CPU.
 """
 from __future__ import annotations
 
